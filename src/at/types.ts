@@ -69,6 +69,7 @@ export type AtErrorKind =
   | "timeout" // no final result before the deadline
   | "urc-timeout" // OK came, the awaited URC did not
   | "cancelled"
+  | "busy" // the queue was full; the command was never sent
   | "closed" // the port closed or failed
   | "source" // the data source failed or returned too little and +++ ended the phase
   | "invalid"; // the command line itself was unsafe (control bytes) and was never sent

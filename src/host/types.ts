@@ -11,7 +11,10 @@ export interface SerialEvents {
   onError(message: string): void;
 }
 
-/** A byte port shaped like ECMA-419 `embedded:io/serial` with `format: "buffer"`. */
+/**
+ * A byte port shaped like ECMA-419 `embedded:io/serial` with `format: "buffer"`. Hosts call
+ * `onWritable` once after opening with the initial free space, and again whenever space frees up.
+ */
 export interface SerialPort {
   /** Fills `into` with up to `into.length` received bytes; returns the count (0 when none). */
   read(into: Uint8Array): number;

@@ -1,0 +1,511 @@
+// The AT channel: one command in flight from a FIFO queue, every received line sorted into the
+// current command's responses, its final result, or unsolicited result codes (URCs) for subscribers.
+// It also runs the data steps the EC20's SMTP and FILE commands need: stream exactly N bytes after
+// CONNECT within the port's writable count, wait for the bare `A` of ACK mode, end a data phase early
+// with `+++` and its guard times, and wait after OK for a final URC. All waits use the injected clock.
+
+import type { Clock, Log, OpenSerial, SerialPort, TimerHandle } from "../host/types";
+import { Framer, LINE_CAPACITY, type FramerSink } from "./framer";
+import { ascii, type Line } from "./line";
+import { AtError, type AtCommand, type AtDone, type AtErrorKind, type UrcHandler } from "./types";
+
+/** Longest command line we send, without its CR. The longest real one is AT+QSMTPSUB=1,"<200 hex>"
+ *  (216 bytes); account/sender settings with two 50-byte strings stay under 140. */
+export const TX_LINE_CAPACITY = 256;
+/** Bytes pulled from a data source at a time. 256 divides the 1024-byte ACK block, keeps at most
+ *  two ESP32 TX FIFOs (128 bytes) in hand, and bounds RAM whatever the attachment size. */
+export const DATA_CHUNK = 256;
+/** Commands waiting behind the one in flight. A mailer has at most one in flight and a few probes. */
+export const QUEUE_CAPACITY = 16;
+/** `+++` needs this much silence before and after it (ATS12 = 50 -> 1 s). */
+export const ESCAPE_GUARD_MS = 1000;
+
+// Channel states. Which timer purpose is live follows from the state.
+const IDLE = 0;
+const WRITING = 1; // command line going out
+const AWAIT_FINAL = 2; // line written, waiting for OK/ERROR (or CONNECT for a data command)
+const STREAMING = 3; // data phase: sending bytes, maybe waiting for an ACK `A`
+const GUARD_BEFORE = 4; // silence before +++
+const ESCAPING = 5; // +++ going out
+const GUARD_AFTER = 6; // silence after +++
+const AWAIT_URC = 7; // OK received, waiting for the command's final URC
+const CLOSED = 8;
+
+const OK = ascii("OK");
+const ERROR = ascii("ERROR");
+const CME = ascii("+CME ERROR:");
+const CMS = ascii("+CMS ERROR:");
+const NO_CARRIER = ascii("NO CARRIER");
+const CONNECT = ascii("CONNECT");
+const ECHO_UPPER = ascii("AT");
+const ECHO_LOWER = ascii("at");
+const PLUS3 = ascii("+++");
+
+export interface ChannelOptions {
+  open: OpenSerial;
+  clock: Clock;
+  log?: Log;
+  /** Every line each way (commands in their masked `traceAs` form; data phases summarised). */
+  trace?: (direction: "tx" | "rx", text: string) => void;
+}
+
+export interface ChannelStats {
+  /** Lines no subscriber or command claimed. */
+  unknownUrcs: number;
+  /** Lines longer than the framer's buffer, dropped. */
+  overflowLines: number;
+  /** OK/ERROR with no command waiting (e.g. after a timeout). */
+  strayResults: number;
+  /** Echoed command lines dropped. */
+  echoes: number;
+  /** ACK-mode `A` bytes received. */
+  acks: number;
+}
+
+interface Job {
+  command: AtCommand;
+  done: AtDone;
+  expect: Uint8Array | undefined;
+  urcPrefix: Uint8Array | undefined;
+  /** done() has been called (success, failure or cancel); the channel may still be draining it. */
+  reported: boolean;
+  /** Why a data phase was ended with +++, reported when the modem answers. */
+  escapeReason: AtErrorKind | undefined;
+}
+
+interface Subscription {
+  prefix: Uint8Array;
+  handler: UrcHandler;
+}
+
+export class AtChannel implements FramerSink {
+  readonly stats: ChannelStats = { unknownUrcs: 0, overflowLines: 0, strayResults: 0, echoes: 0, acks: 0 };
+  readonly #port: SerialPort;
+  readonly #clock: Clock;
+  readonly #log: Log | undefined;
+  readonly #trace: ChannelOptions["trace"];
+  readonly #framer = new Framer(this);
+  readonly #rx = new Uint8Array(128); // one ESP32 RX FIFO per read
+  readonly #lineOut = new Uint8Array(TX_LINE_CAPACITY + 1);
+  readonly #chunk = new Uint8Array(DATA_CHUNK);
+  readonly #queue: Job[] = [];
+  readonly #subscriptions: Subscription[] = [];
+  #state = IDLE;
+  #job: Job | undefined;
+  #timer: TimerHandle | undefined;
+  #writable = 0;
+  // The bytes being written: a view into #lineOut, #chunk or PLUS3.
+  #out: Uint8Array = this.#lineOut;
+  #outOffset = 0;
+  #outEnd = 0;
+  // Data phase progress.
+  #dataSent = 0;
+  #blockSent = 0;
+  #awaitingAck = false;
+  #advancing = false;
+  #pumping = false;
+
+  constructor(options: ChannelOptions) {
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#trace = options.trace;
+    this.#port = options.open({
+      onReadable: (count) => this.#onReadable(count),
+      onWritable: (count) => {
+        this.#writable = count;
+        this.#pump();
+      },
+      onError: (message) => this.#fail("closed", message),
+    });
+  }
+
+  submit(command: AtCommand, done: AtDone): { cancel(): void } {
+    const job: Job = {
+      command,
+      done,
+      expect: command.expect === undefined ? undefined : ascii(command.expect),
+      urcPrefix: command.awaitUrc ? ascii(command.awaitUrc.prefix) : undefined,
+      reported: false,
+      escapeReason: undefined,
+    };
+    const handle = { cancel: () => this.#cancel(job) };
+    if (this.#state === CLOSED) {
+      this.#report(job, new AtError("closed", traceOf(command)));
+      return handle;
+    }
+    if (this.#queue.length >= QUEUE_CAPACITY) {
+      this.#report(job, new AtError("busy", traceOf(command)));
+      return handle;
+    }
+    this.#queue.push(job);
+    this.#advance();
+    return handle;
+  }
+
+  run(command: AtCommand): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.submit(command, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  subscribe(prefix: string, handler: UrcHandler): () => void {
+    const subscription = { prefix: ascii(prefix), handler };
+    this.#subscriptions.push(subscription);
+    return () => {
+      const i = this.#subscriptions.indexOf(subscription);
+      if (i >= 0) this.#subscriptions.splice(i, 1);
+    };
+  }
+
+  /** True while a command is in flight or queued. */
+  get busy(): boolean {
+    return this.#job !== undefined || this.#queue.length > 0;
+  }
+
+  close(): void {
+    if (this.#state === CLOSED) return;
+    this.#fail("closed", "closed by caller");
+    try {
+      this.#port.close();
+    } catch {
+      // Closing a port that already failed may throw; it is closed either way.
+    }
+  }
+
+  // ---- FramerSink -------------------------------------------------------------------------------
+
+  onLine(line: Line): void {
+    if (this.#trace) this.#trace("rx", line.text());
+    const job = this.#job;
+    if (line.startsWith(ECHO_UPPER) || line.startsWith(ECHO_LOWER)) {
+      this.stats.echoes++;
+      return;
+    }
+    const state = this.#state;
+    const commandPhase = job !== undefined && state >= WRITING && state <= GUARD_AFTER;
+    if (commandPhase) {
+      if (line.equals(OK)) return this.#onOk(job);
+      if (line.equals(ERROR)) return this.#complete(job, "error", 0);
+      if (line.startsWith(CME)) return this.#complete(job, "cme", line.int(0));
+      if (line.startsWith(CMS)) return this.#complete(job, "cms", line.int(0));
+      if (line.equals(NO_CARRIER)) return this.#complete(job, "no-carrier", 0);
+      if (state === AWAIT_FINAL && job.command.data && line.startsWith(CONNECT) && this.#dataSent === 0) {
+        return this.#startData(job);
+      }
+      if (job.expect && job.expect.length > 0 && line.startsWith(job.expect)) {
+        if (!job.reported) job.command.onInfo?.(line);
+        return;
+      }
+    } else if (state === AWAIT_URC && job && job.urcPrefix && line.startsWith(job.urcPrefix)) {
+      if (!job.reported) job.command.awaitUrc!.onUrc(line);
+      return this.#finish(job, undefined);
+    } else if (line.equals(OK) || line.equals(ERROR) || line.startsWith(CME)) {
+      this.stats.strayResults++;
+      return;
+    }
+    let claimed = false;
+    const subscriptions = this.#subscriptions;
+    for (let i = 0; i < subscriptions.length; i++) {
+      if (line.startsWith(subscriptions[i].prefix)) {
+        claimed = true;
+        subscriptions[i].handler(line);
+      }
+    }
+    if (claimed) return;
+    if (commandPhase && job.expect && job.expect.length === 0) {
+      if (!job.reported) job.command.onInfo?.(line);
+      return;
+    }
+    this.stats.unknownUrcs++;
+  }
+
+  onAck(): void {
+    this.stats.acks++;
+    if (this.#state === STREAMING && this.#awaitingAck) {
+      this.#awaitingAck = false;
+      this.#blockSent = 0;
+      this.#pump();
+    }
+  }
+
+  onPrompt(): void {
+    const job = this.#job;
+    if (job && this.#state === AWAIT_FINAL && job.command.data && this.#dataSent === 0) this.#startData(job);
+  }
+
+  onOverflow(): void {
+    this.stats.overflowLines++;
+    this.#log?.("warn", `AT line longer than the ${LINE_CAPACITY}-byte line buffer dropped`);
+  }
+
+  // ---- queue and states -------------------------------------------------------------------------
+
+  #advance(): void {
+    if (this.#advancing) return; // a done() callback submitted from inside #finish
+    this.#advancing = true;
+    try {
+      while (this.#state === IDLE && this.#queue.length > 0) {
+        const job = this.#queue.shift()!;
+        this.#start(job);
+      }
+    } finally {
+      this.#advancing = false;
+    }
+  }
+
+  #start(job: Job): void {
+    const line = job.command.line;
+    if (line.length > TX_LINE_CAPACITY || !isPrintableAscii(line)) {
+      // Never put a control byte or an over-long line on the wire: it could end the command early.
+      this.#report(job, new AtError("invalid", traceOf(job.command), 0, "not printable ASCII or too long"));
+      return;
+    }
+    const out = this.#lineOut;
+    for (let i = 0; i < line.length; i++) out[i] = line.charCodeAt(i);
+    out[line.length] = 0x0d;
+    this.#job = job;
+    this.#state = WRITING;
+    this.#dataSent = 0;
+    this.#blockSent = 0;
+    this.#awaitingAck = false;
+    this.#framer.ackMode = false;
+    this.#framer.promptMode = job.command.data !== undefined;
+    this.#send(out, line.length + 1);
+    if (this.#trace) this.#trace("tx", traceOf(job.command));
+    this.#arm(job.command.timeoutMs);
+    this.#pump();
+  }
+
+  #send(bytes: Uint8Array, length: number): void {
+    this.#out = bytes;
+    this.#outOffset = 0;
+    this.#outEnd = length;
+  }
+
+  /** Writes what is pending, never more than the port said it can take. */
+  #pump(): void {
+    if (this.#pumping) return; // a port that reports onWritable from inside write()
+    this.#pumping = true;
+    try {
+      while (this.#writable > 0) {
+        if (this.#outOffset < this.#outEnd) {
+          const start = this.#outOffset;
+          const n = Math.min(this.#writable, this.#outEnd - start);
+          // Account first: a port may report new space from inside write().
+          this.#writable -= n;
+          this.#outOffset += n;
+          try {
+            this.#port.write(this.#out.subarray(start, start + n));
+          } catch (e) {
+            this.#fail("closed", `write failed: ${(e as Error).message}`);
+            return;
+          }
+          if (this.#job) this.#arm(this.#job.command.timeoutMs); // the deadline counts from our last byte
+          if (this.#outOffset === this.#outEnd) this.#onWritten();
+          continue;
+        }
+        if (this.#state !== STREAMING || this.#awaitingAck || !this.#refill()) return;
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #onWritten(): void {
+    const job = this.#job!;
+    if (this.#state === WRITING) this.#state = AWAIT_FINAL;
+    else if (this.#state === STREAMING) {
+      const data = job.command.data!;
+      if (!job.reported) data.onProgress?.(this.#dataSent, data.length);
+      if (this.#dataSent === data.length) {
+        this.#state = AWAIT_FINAL; // the modem answers once it has counted every byte
+        if (this.#trace) this.#trace("tx", `<${data.length} data bytes>`);
+      }
+    } else if (this.#state === ESCAPING) {
+      this.#state = GUARD_AFTER;
+      this.#arm(ESCAPE_GUARD_MS);
+    }
+  }
+
+  #startData(job: Job): void {
+    this.#state = STREAMING;
+    this.#framer.promptMode = false;
+    this.#framer.ackMode = job.command.data!.ackBlock !== undefined;
+    if (job.reported) return this.#beginEscape(job, "cancelled"); // cancelled while waiting for CONNECT
+    if (job.command.data!.length === 0) {
+      this.#state = AWAIT_FINAL;
+      return;
+    }
+    this.#pump();
+  }
+
+  /** Loads the next chunk from the source; false when nothing more can be sent now. */
+  #refill(): boolean {
+    const job = this.#job!;
+    const data = job.command.data!;
+    const remaining = data.length - this.#dataSent;
+    if (remaining === 0) return false;
+    const block = data.ackBlock;
+    if (block !== undefined && this.#blockSent === block) {
+      this.#awaitingAck = true;
+      return false;
+    }
+    let want = remaining < DATA_CHUNK ? remaining : DATA_CHUNK;
+    if (block !== undefined && block - this.#blockSent < want) want = block - this.#blockSent;
+    let n: number;
+    try {
+      n = data.source.read(want === DATA_CHUNK ? this.#chunk : this.#chunk.subarray(0, want));
+    } catch (e) {
+      this.#log?.("error", `data source failed: ${(e as Error).message}`);
+      n = 0;
+    }
+    if (!(n > 0)) {
+      this.#beginEscape(job, "source");
+      return false;
+    }
+    if (n > want) n = want;
+    this.#dataSent += n;
+    this.#blockSent += n;
+    this.#send(this.#chunk, n);
+    return true;
+  }
+
+  /** Ends a data phase early: 1 s of silence, `+++`, 1 s of silence, then the modem's answer. */
+  #beginEscape(job: Job, reason: AtErrorKind): void {
+    job.escapeReason = reason;
+    this.#outOffset = this.#outEnd; // drop what the port has not taken yet
+    this.#awaitingAck = false;
+    this.#framer.ackMode = false;
+    this.#state = GUARD_BEFORE;
+    this.#arm(ESCAPE_GUARD_MS);
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    const job = this.#job;
+    if (!job) return;
+    switch (this.#state) {
+      case GUARD_BEFORE:
+        this.#state = ESCAPING;
+        this.#send(PLUS3, 3);
+        if (this.#trace) this.#trace("tx", "+++");
+        this.#pump();
+        return;
+      case GUARD_AFTER:
+        this.#state = AWAIT_FINAL;
+        this.#arm(job.command.timeoutMs);
+        return;
+      case AWAIT_URC:
+        return this.#finish(job, new AtError("urc-timeout", traceOf(job.command)));
+      case STREAMING:
+        // The modem stopped taking data or acknowledging it: leave data mode before anything else.
+        this.#log?.("warn", `${traceOf(job.command)}: data phase stalled`);
+        this.#report(job, new AtError("timeout", traceOf(job.command), 0, "data phase stalled"));
+        return this.#beginEscape(job, "timeout");
+      default:
+        return this.#finish(job, new AtError("timeout", traceOf(job.command)));
+    }
+  }
+
+  #onOk(job: Job): void {
+    if (job.escapeReason) return this.#complete(job, job.escapeReason, 0);
+    if (job.command.awaitUrc) {
+      this.#state = AWAIT_URC;
+      this.#framer.ackMode = false;
+      this.#arm(job.command.awaitUrc.timeoutMs);
+      return;
+    }
+    this.#finish(job, undefined);
+  }
+
+  #complete(job: Job, kind: AtErrorKind, code: number): void {
+    const reason = job.escapeReason;
+    const detail = reason && reason !== kind ? `data phase ended early: ${reason}` : "";
+    this.#finish(job, new AtError(reason ?? kind, traceOf(job.command), reason ? 0 : code, detail));
+  }
+
+  #finish(job: Job, error: AtError | undefined): void {
+    this.#disarm();
+    this.#job = undefined;
+    this.#state = IDLE;
+    this.#framer.ackMode = false;
+    this.#framer.promptMode = false;
+    this.#outOffset = this.#outEnd;
+    this.#report(job, error);
+    this.#advance();
+  }
+
+  #report(job: Job, error: AtError | undefined): void {
+    if (job.reported) return;
+    job.reported = true;
+    job.done(error);
+  }
+
+  #cancel(job: Job): void {
+    if (job.reported) return;
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      return this.#report(job, new AtError("cancelled", traceOf(job.command)));
+    }
+    if (job !== this.#job) return;
+    // The modem is already working on it: tell the caller now, then bring the modem back to
+    // command mode (escape a data phase, absorb the final result) before the next command.
+    this.#report(job, new AtError("cancelled", traceOf(job.command)));
+    if (this.#state === STREAMING) this.#beginEscape(job, "cancelled");
+    else if (this.#state === AWAIT_URC) this.#finish(job, undefined);
+  }
+
+  #fail(kind: AtErrorKind, detail: string): void {
+    if (this.#state === CLOSED) return;
+    this.#state = CLOSED;
+    this.#disarm();
+    this.#log?.("error", `AT channel: ${detail}`);
+    const job = this.#job;
+    this.#job = undefined;
+    if (job) this.#report(job, new AtError(kind, traceOf(job.command), 0, detail));
+    while (this.#queue.length > 0) {
+      const queued = this.#queue.shift()!;
+      this.#report(queued, new AtError(kind, traceOf(queued.command), 0, detail));
+    }
+  }
+
+  /** Drains everything the port holds (the ESP32's 128-byte FIFO must be emptied promptly). */
+  #onReadable(_count: number): void {
+    const rx = this.#rx;
+    while (this.#state !== CLOSED) {
+      let n: number;
+      try {
+        n = this.#port.read(rx);
+      } catch (e) {
+        return this.#fail("closed", `read failed: ${(e as Error).message}`);
+      }
+      if (!(n > 0)) return;
+      this.#framer.push(rx, 0, n);
+    }
+  }
+
+  #arm(ms: number): void {
+    this.#disarm();
+    this.#timer = this.#clock.setTimer(() => this.#onTimer(), ms);
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+}
+
+function traceOf(command: AtCommand): string {
+  return command.traceAs ?? command.line;
+}
+
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
