@@ -46,3 +46,37 @@ test("byte-at-a-time delivery yields the same events for every scenario", (t) =>
     t.deepEqual(runScenario(scenario, (bytes) => bytes.map((b) => [b])), scenario.expect, scenario.name);
   }
 });
+
+import { AtChannel } from "../../src/at/channel";
+import { ScriptedPort, VirtualClock } from "./fakes";
+
+test("garbage, noise and lost bytes never throw out of the channel, and every command ends", (t) => {
+  const noise = fc.constantFrom("\r\nOK\r\n", "\r\nERROR\r\n", "\r\n+CME ERROR: 652\r\n", "\r\nCONNECT\r\n", "A", "+++", "\r\nRDY\r\n", "\r", "\n", "\r\n+QSMTPPUT: 0,0\r\n");
+  fc.assert(
+    fc.property(fc.array(fc.oneof(noise, fc.string({ maxLength: 40 })), { maxLength: 40 }), fc.array(fc.nat(5), { maxLength: 6 }), (pieces, kinds) => {
+      const clock = new VirtualClock();
+      const port = new ScriptedPort(16);
+      const channel = new AtChannel({ open: port.open, clock });
+      let ended = 0;
+      kinds.forEach((kind, i) => {
+        channel.submit(
+          {
+            line: `AT+TEST=${i}`,
+            timeoutMs: 1000,
+            expect: kind === 1 ? "" : "+QFUPL:",
+            data: kind >= 2 ? { length: 50, ackBlock: kind === 3 ? 16 : undefined, source: { read: (b) => b.length } } : undefined,
+            awaitUrc: kind === 4 ? { prefix: "+QSMTPPUT:", timeoutMs: 5000, onUrc: () => {} } : undefined,
+          },
+          () => ended++,
+        );
+      });
+      for (const piece of pieces) {
+        port.receiveText(piece);
+        clock.advance(100);
+      }
+      clock.advance(1_000_000); // every deadline passes
+      t.is(ended, kinds.length);
+    }),
+    { numRuns: 300 },
+  );
+});
