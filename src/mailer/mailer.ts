@@ -1,0 +1,165 @@
+// One email through the EC20's SMTP client (manual 1.2 steps 3-5): recipients, subject, body,
+// attachments uploaded to RAM in ACK mode with their checksum checked, AT+QSMTPPUT and its result,
+// then the content cleared and the RAM files deleted, after a failure too. Resending follows manual
+// 1.4.4: resend at once with backoff; if that fails, deactivate and reactivate the PDP context first.
+
+import type { Clock, Log } from "../host/types";
+import { deleteFile, uploadFile } from "../ec20/commands/file";
+import { addAttachment, addRecipient, clearEmail, putError, setBody, setSubject, smtpPut } from "../ec20/commands/smtp";
+import { ModemError } from "../ec20/errors";
+import { RAM_PREFIX } from "../ec20/limits";
+import { SettingsApplier } from "./configure";
+import { ModemSession, type ModemChannel } from "./session";
+import type { MailerSettings, ModemEmail, Phase, Progress, SendResult } from "./types";
+import { delay } from "./wait";
+
+const DEFAULT_BACKOFF_MS: readonly number[] = [10_000, 30_000];
+
+export interface MailerOptions {
+  channel: ModemChannel;
+  clock: Clock;
+  log: Log;
+  settings: MailerSettings;
+  onProgress?(progress: Progress): void;
+}
+
+export class Mailer {
+  readonly session: ModemSession;
+  readonly #channel: ModemChannel;
+  readonly #clock: Clock;
+  readonly #log: Log;
+  readonly #settings: MailerSettings;
+  readonly #config: SettingsApplier;
+  readonly #onProgress: MailerOptions["onProgress"];
+
+  constructor(options: MailerOptions) {
+    this.#channel = options.channel;
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#settings = options.settings;
+    this.#onProgress = options.onProgress;
+    this.#config = new SettingsApplier(options.settings, options.log); // throws SettingsError first
+    this.session = new ModemSession(options.channel, options.clock, options.log, {
+      pdp: options.settings.pdp,
+      registrationTimeoutMs: options.settings.registrationTimeoutMs,
+    });
+    this.session.onRestart = () => this.#config.forget();
+  }
+
+  /**
+   * Sends one email. Resolves with the outcome whether or not it was delivered; the result says
+   * why not and whether a later retry can help. Nothing is left on the modem either way.
+   */
+  async send(email: ModemEmail): Promise<SendResult> {
+    const result: SendResult = { delivered: false, err: 0, protocolError: 0, attempts: 0, phases: [] };
+    const ch = this.#channel;
+    const generation = this.session.generation;
+    const uploaded: string[] = [];
+    let phase: Phase = "prepare";
+    let started = this.#clock.now();
+    const enter = (next: Phase) => {
+      const now = this.#clock.now();
+      result.phases.push({ phase, ms: now - started });
+      phase = next;
+      started = now;
+      this.#progress(next, 0, 0);
+    };
+    try {
+      this.#progress("prepare", 0, 0);
+      await this.session.ensureReady();
+      enter("configure");
+      await this.#config.apply(ch);
+      // Start clean: an earlier run may have died half way (power cut, reset of the ESP32).
+      await clearEmail(ch);
+      enter("recipients");
+      for (const r of email.recipients) await addRecipient(ch, r.type, r.address);
+      enter("subject");
+      await setSubject(ch, email.subject.charset, email.subject.text);
+      enter("body");
+      await setBody(ch, email.body.charset, email.body.open(), email.body.length, {
+        inputTimeS: this.#settings.bodyInputTimeS ?? 30,
+        onProgress: (sent, total) => this.#progress("body", sent, total),
+      });
+      enter("attachments");
+      for (let i = 0; i < email.attachments.length; i++) {
+        const a = email.attachments[i];
+        const file = RAM_PREFIX + a.name;
+        uploaded.push(file);
+        await uploadFile(ch, file, a.open(), a.length, {
+          ackMode: true,
+          onProgress: (sent, total) => this.#progress("attachments", sent, total, i),
+        });
+        await addAttachment(ch, i + 1, file);
+      }
+      enter("put");
+      await this.#put(result, generation);
+    } catch (error) {
+      if (!(error instanceof ModemError)) throw error; // a bug, not a modem failure
+      result.error = error;
+      result.retry = error.retry;
+      this.#log("warn", `email not sent (${phase}): ${error.message}`);
+    } finally {
+      enter("cleanup");
+      await this.#cleanup(uploaded);
+      const now = this.#clock.now();
+      result.phases.push({ phase: "cleanup", ms: now - started });
+    }
+    return result;
+  }
+
+  async #put(result: SendResult, generation: number): Promise<void> {
+    const backoff = this.#settings.resendBackoffMs ?? DEFAULT_BACKOFF_MS;
+    const timeoutS = this.#settings.putTimeoutS ?? 300;
+    for (let attempt = 0; ; attempt++) {
+      if (this.session.generation !== generation) throw restartedError();
+      result.attempts++;
+      const put = await smtpPut(this.#channel, timeoutS);
+      result.err = put.err;
+      result.protocolError = put.protocolError;
+      const error = putError(put);
+      if (!error) {
+        result.delivered = true;
+        return;
+      }
+      this.#log("warn", `AT+QSMTPPUT attempt ${attempt + 1}: ${error.message}`);
+      if (error.retry === "permanent" || attempt >= backoff.length) throw error;
+      await delay(this.#clock, backoff[attempt]);
+      // 1.4.4: the first resend goes straight away; when resending failed too, or the context is
+      // gone, deactivate and reactivate the PDP context before the next one.
+      if (attempt >= 1 || error.retry === "reconnect" || !this.session.pdpActive) await this.session.reconnect();
+    }
+  }
+
+  /** QSMTPCLR and every RAM file we uploaded; failures here are logged, never hide the real result. */
+  async #cleanup(uploaded: string[]): Promise<void> {
+    const ch = this.#channel;
+    try {
+      await clearEmail(ch);
+    } catch (error) {
+      this.#log("warn", `cleanup: ${(error as Error).message}`);
+    }
+    for (const file of uploaded) {
+      try {
+        await deleteFile(ch, file);
+      } catch (error) {
+        // 405 (not found) after a modem restart is expected: RAM is empty then.
+        this.#log("info", `cleanup ${file}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  #progress(phase: Phase, sent: number, total: number, item?: number): void {
+    if (!this.#onProgress) return;
+    const progress: Progress = { phase, sent, total };
+    if (item !== undefined) progress.item = item;
+    this.#onProgress(progress);
+  }
+}
+
+function restartedError(): ModemError {
+  return new ModemError({
+    family: "smtp", kind: "response", code: 0, retry: "transient", command: "AT+QSMTPPUT",
+    meaning: "the modem restarted while the email was being composed: its content is gone",
+    reason: "compose and send the email again",
+  });
+}
