@@ -7,10 +7,11 @@ import type { Clock, Log } from "../host/types";
 import { deleteFile, uploadFile } from "../ec20/commands/file";
 import { addAttachment, addRecipient, clearEmail, putError, setBody, setSubject, smtpPut } from "../ec20/commands/smtp";
 import { ModemError } from "../ec20/errors";
-import { RAM_PREFIX } from "../ec20/limits";
 import { SettingsApplier } from "./configure";
 import { ModemSession, type ModemChannel } from "./session";
-import type { MailerSettings, ModemEmail, Phase, Progress, SendResult } from "./types";
+import { validateEmail, type PreparedEmail } from "../mail/validate";
+import type { Email } from "../mail/email";
+import type { MailerSettings, Phase, Progress, SendResult } from "./types";
 import { delay } from "./wait";
 
 const DEFAULT_BACKOFF_MS: readonly number[] = [10_000, 30_000];
@@ -47,10 +48,16 @@ export class Mailer {
   }
 
   /**
-   * Sends one email. Resolves with the outcome whether or not it was delivered; the result says
-   * why not and whether a later retry can help. Nothing is left on the modem either way.
+   * Sends one email. Throws ValidationError (naming the field and the limit) before any AT traffic
+   * when the email breaks a limit of the manual. Otherwise resolves with the outcome, delivered or
+   * not: the result says why not and whether a later retry can help. Nothing is left on the modem.
    */
-  async send(email: ModemEmail): Promise<SendResult> {
+  send(email: Email): Promise<SendResult> {
+    return this.sendPrepared(validateEmail(email));
+  }
+
+  /** Sends an email already validated by `validateEmail`. */
+  async sendPrepared(email: PreparedEmail): Promise<SendResult> {
     const result: SendResult = { delivered: false, err: 0, protocolError: 0, attempts: 0, phases: [] };
     const ch = this.#channel;
     const generation = this.session.generation;
@@ -74,7 +81,7 @@ export class Mailer {
       enter("recipients");
       for (const r of email.recipients) await addRecipient(ch, r.type, r.address);
       enter("subject");
-      await setSubject(ch, email.subject.charset, email.subject.text);
+      await setSubject(ch, email.subject.charset, email.subject.argument);
       enter("body");
       await setBody(ch, email.body.charset, email.body.open(), email.body.length, {
         inputTimeS: this.#settings.bodyInputTimeS ?? 30,
@@ -83,13 +90,13 @@ export class Mailer {
       enter("attachments");
       for (let i = 0; i < email.attachments.length; i++) {
         const a = email.attachments[i];
-        const file = RAM_PREFIX + a.name;
+        const file = a.fileName;
         uploaded.push(file);
         await uploadFile(ch, file, a.open(), a.length, {
           ackMode: true,
           onProgress: (sent, total) => this.#progress("attachments", sent, total, i),
         });
-        await addAttachment(ch, i + 1, file);
+        await addAttachment(ch, a.index, file);
       }
       enter("put");
       await this.#put(result, generation);

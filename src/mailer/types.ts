@@ -33,14 +33,6 @@ export interface MailerSettings {
   registrationTimeoutMs?: number;
 }
 
-/** The email as the modem takes it (built and validated by src/mail). */
-export interface ModemEmail {
-  recipients: readonly { type: 1 | 2 | 3; address: string }[];
-  subject: { charset: 0 | 1; text: string };
-  body: { charset: 0 | 1; length: number; open(): ByteSource };
-  attachments: readonly { name: string; length: number; open(): ByteSource }[];
-}
-
 export type Phase = "prepare" | "configure" | "recipients" | "subject" | "body" | "attachments" | "put" | "cleanup";
 
 export interface Progress {
