@@ -31,15 +31,57 @@ const GUARD_AFTER = 6; // silence after +++
 const AWAIT_URC = 7; // OK received, waiting for the command's final URC
 const CLOSED = 8;
 
-const OK = ascii("OK");
 const ERROR = ascii("ERROR");
 const CME = ascii("+CME ERROR:");
 const CMS = ascii("+CMS ERROR:");
 const NO_CARRIER = ascii("NO CARRIER");
 const CONNECT = ascii("CONNECT");
-const ECHO_UPPER = ascii("AT");
-const ECHO_LOWER = ascii("at");
 const PLUS3 = ascii("+++");
+
+// What a line is, from finalResultOf.
+const NOT_A_RESULT = 0;
+const ECHO = 1;
+const RESULT_OK = 2;
+const RESULT_ERROR = 3;
+const RESULT_CME = 4;
+const RESULT_CMS = 5;
+const RESULT_NO_CARRIER = 6;
+const RESULT_CONNECT = 7;
+
+/** Classifies a line by its first byte, then confirms with one comparison. */
+function finalResultOf(line: Line): number {
+  const b = line.bytes;
+  switch (b[0]) {
+    case 0x4f: // O
+      return line.length === 2 && b[1] === 0x4b ? RESULT_OK : NOT_A_RESULT;
+    case 0x45: // E
+      return line.equals(ERROR) ? RESULT_ERROR : NOT_A_RESULT;
+    case 0x2b: // +
+      if (b[1] !== 0x43 || b[2] !== 0x4d) return NOT_A_RESULT; // not +CM...
+      if (line.startsWith(CME)) return RESULT_CME;
+      return line.startsWith(CMS) ? RESULT_CMS : NOT_A_RESULT;
+    case 0x41: // A
+    case 0x61: // a
+      return line.length >= 2 && (b[1] | 0x20) === 0x74 ? ECHO : NOT_A_RESULT; // our echoed "AT..."
+    case 0x43: // C
+      return line.startsWith(CONNECT) ? RESULT_CONNECT : NOT_A_RESULT;
+    case 0x4e: // N
+      return line.equals(NO_CARRIER) ? RESULT_NO_CARRIER : NOT_A_RESULT;
+  }
+  return NOT_A_RESULT;
+}
+
+/** Encoded prefixes by text: commands come from a fixed table, so this stays small. Capped anyway. */
+const PREFIX_CACHE_CAPACITY = 64;
+const prefixCache = new Map<string, Uint8Array>();
+function encodedPrefix(text: string): Uint8Array {
+  let bytes = prefixCache.get(text);
+  if (bytes === undefined) {
+    bytes = ascii(text);
+    if (prefixCache.size < PREFIX_CACHE_CAPACITY) prefixCache.set(text, bytes);
+  }
+  return bytes;
+}
 
 export interface ChannelOptions {
   open: OpenSerial;
@@ -62,16 +104,31 @@ export interface ChannelStats {
   acks: number;
 }
 
-interface Job {
-  command: AtCommand;
-  done: AtDone;
-  expect: Uint8Array | undefined;
-  urcPrefix: Uint8Array | undefined;
+/** A submitted command; it is also the handle the caller may cancel it with. */
+class Job {
+  readonly command: AtCommand;
+  readonly done: AtDone;
+  readonly expect: Uint8Array | undefined;
+  readonly urcPrefix: Uint8Array | undefined;
   /** done() has been called (success, failure or cancel); the channel may still be draining it. */
-  reported: boolean;
+  reported = false;
   /** Why a data phase was ended with +++, reported when the modem answers. */
-  escapeReason: AtErrorKind | undefined;
+  escapeReason: AtErrorKind | undefined = undefined;
+  readonly #channel: AtChannel;
+  constructor(channel: AtChannel, command: AtCommand, done: AtDone) {
+    this.#channel = channel;
+    this.command = command;
+    this.done = done;
+    this.expect = command.expect === undefined ? undefined : encodedPrefix(command.expect);
+    this.urcPrefix = command.awaitUrc ? encodedPrefix(command.awaitUrc.prefix) : undefined;
+  }
+  cancel(): void {
+    cancelJob(this.#channel, this);
+  }
 }
+
+/** Set by AtChannel's static block: lets a Job reach the channel's private cancel. */
+let cancelJob: (channel: AtChannel, job: Job) => void;
 
 interface Subscription {
   prefix: Uint8Array;
@@ -93,6 +150,8 @@ export class AtChannel implements FramerSink {
   #state = IDLE;
   #job: Job | undefined;
   #timer: TimerHandle | undefined;
+  #timerDue = 0;
+  #deadline = Infinity;
   #writable = 0;
   // The bytes being written: a view into #lineOut, #chunk or PLUS3.
   #out: Uint8Array = this.#lineOut;
@@ -119,27 +178,22 @@ export class AtChannel implements FramerSink {
     });
   }
 
+  static {
+    cancelJob = (channel, job) => channel.#cancel(job);
+  }
+
   submit(command: AtCommand, done: AtDone): { cancel(): void } {
-    const job: Job = {
-      command,
-      done,
-      expect: command.expect === undefined ? undefined : ascii(command.expect),
-      urcPrefix: command.awaitUrc ? ascii(command.awaitUrc.prefix) : undefined,
-      reported: false,
-      escapeReason: undefined,
-    };
-    const handle = { cancel: () => this.#cancel(job) };
+    const job = new Job(this, command, done);
     if (this.#state === CLOSED) {
       this.#report(job, new AtError("closed", traceOf(command)));
-      return handle;
-    }
-    if (this.#queue.length >= QUEUE_CAPACITY) {
+    } else if (this.#queue.length >= QUEUE_CAPACITY) {
       this.#report(job, new AtError("busy", traceOf(command)));
-      return handle;
+    } else if (this.#state === IDLE && !this.#advancing && this.#queue.length === 0) {
+      this.#start(job); // the common case: nothing in flight, skip the queue
+    } else {
+      this.#queue.push(job);
     }
-    this.#queue.push(job);
-    this.#advance();
-    return handle;
+    return job;
   }
 
   run(command: AtCommand): Promise<void> {
@@ -177,42 +231,53 @@ export class AtChannel implements FramerSink {
   onLine(line: Line): void {
     if (this.#trace) this.#trace("rx", line.text());
     const job = this.#job;
-    if (line.startsWith(ECHO_UPPER) || line.startsWith(ECHO_LOWER)) {
+    const state = this.#state;
+    // Sorted by the first byte, so a line is compared only with the few patterns it could be.
+    const result = finalResultOf(line);
+    if (result === ECHO) {
       this.stats.echoes++;
       return;
     }
-    const state = this.#state;
     const commandPhase = job !== undefined && state >= WRITING && state <= GUARD_AFTER;
     if (commandPhase) {
-      if (line.equals(OK)) return this.#onOk(job);
-      if (line.equals(ERROR)) return this.#complete(job, "error", 0);
-      if (line.startsWith(CME)) return this.#complete(job, "cme", line.int(0));
-      if (line.startsWith(CMS)) return this.#complete(job, "cms", line.int(0));
-      if (line.equals(NO_CARRIER)) return this.#complete(job, "no-carrier", 0);
-      if (state === AWAIT_FINAL && job.command.data && line.startsWith(CONNECT) && this.#dataSent === 0) {
-        return this.#startData(job);
+      switch (result) {
+        case RESULT_OK:
+          return this.#onOk(job);
+        case RESULT_ERROR:
+          return this.#complete(job, "error", 0);
+        case RESULT_CME:
+          return this.#complete(job, "cme", line.int(0));
+        case RESULT_CMS:
+          return this.#complete(job, "cms", line.int(0));
+        case RESULT_NO_CARRIER:
+          return this.#complete(job, "no-carrier", 0);
+        case RESULT_CONNECT:
+          if (state === AWAIT_FINAL && job.command.data && this.#dataSent === 0) return this.#startData(job);
       }
-      if (job.expect && job.expect.length > 0 && line.startsWith(job.expect)) {
+      const expect = job.expect;
+      if (expect !== undefined && expect.length > 0 && expect[0] === line.bytes[0] && line.startsWith(expect)) {
         if (!job.reported) job.command.onInfo?.(line);
         return;
       }
-    } else if (state === AWAIT_URC && job && job.urcPrefix && line.startsWith(job.urcPrefix)) {
+    } else if (state === AWAIT_URC && job !== undefined && line.startsWith(job.urcPrefix!)) {
       if (!job.reported) job.command.awaitUrc!.onUrc(line);
       return this.#finish(job, undefined);
-    } else if (line.equals(OK) || line.equals(ERROR) || line.startsWith(CME)) {
+    } else if (result !== NOT_A_RESULT && result !== RESULT_CONNECT) {
       this.stats.strayResults++;
       return;
     }
     let claimed = false;
     const subscriptions = this.#subscriptions;
+    const first = line.bytes[0];
     for (let i = 0; i < subscriptions.length; i++) {
-      if (line.startsWith(subscriptions[i].prefix)) {
+      const subscription = subscriptions[i];
+      if (subscription.prefix[0] === first && line.startsWith(subscription.prefix)) {
         claimed = true;
-        subscriptions[i].handler(line);
+        subscription.handler(line);
       }
     }
     if (claimed) return;
-    if (commandPhase && job.expect && job.expect.length === 0) {
+    if (commandPhase && job.expect !== undefined && job.expect.length === 0) {
       if (!job.reported) job.command.onInfo?.(line);
       return;
     }
@@ -255,14 +320,12 @@ export class AtChannel implements FramerSink {
 
   #start(job: Job): void {
     const line = job.command.line;
-    if (line.length > TX_LINE_CAPACITY || !isPrintableAscii(line)) {
+    const out = this.#lineOut;
+    if (!encodeCommandLine(line, out)) {
       // Never put a control byte or an over-long line on the wire: it could end the command early.
       this.#report(job, new AtError("invalid", traceOf(job.command), 0, "not printable ASCII or too long"));
       return;
     }
-    const out = this.#lineOut;
-    for (let i = 0; i < line.length; i++) out[i] = line.charCodeAt(i);
-    out[line.length] = 0x0d;
     this.#job = job;
     this.#state = WRITING;
     this.#dataSent = 0;
@@ -286,6 +349,7 @@ export class AtChannel implements FramerSink {
   #pump(): void {
     if (this.#pumping) return; // a port that reports onWritable from inside write()
     this.#pumping = true;
+    let wrote = false;
     try {
       while (this.#writable > 0) {
         if (this.#outOffset < this.#outEnd) {
@@ -300,7 +364,7 @@ export class AtChannel implements FramerSink {
             this.#fail("closed", `write failed: ${(e as Error).message}`);
             return;
           }
-          if (this.#job) this.#arm(this.#job.command.timeoutMs); // the deadline counts from our last byte
+          wrote = true;
           if (this.#outOffset === this.#outEnd) this.#onWritten();
           continue;
         }
@@ -308,6 +372,11 @@ export class AtChannel implements FramerSink {
       }
     } finally {
       this.#pumping = false;
+      // The deadline counts from our last byte; escape guards keep their own timer.
+      const state = this.#state;
+      if (wrote && this.#job && (state === WRITING || state === AWAIT_FINAL || state === STREAMING || state === ESCAPING)) {
+        this.#arm(this.#job.command.timeoutMs);
+      }
     }
   }
 
@@ -381,7 +450,6 @@ export class AtChannel implements FramerSink {
   }
 
   #onTimer(): void {
-    this.#timer = undefined;
     const job = this.#job;
     if (!job) return;
     switch (this.#state) {
@@ -460,6 +528,11 @@ export class AtChannel implements FramerSink {
     if (this.#state === CLOSED) return;
     this.#state = CLOSED;
     this.#disarm();
+    if (this.#timer !== undefined) {
+      // Nothing will run again: let the host's timer go (a Node process can then exit).
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
     this.#log?.("error", `AT channel: ${detail}`);
     const job = this.#job;
     this.#job = undefined;
@@ -485,27 +558,53 @@ export class AtChannel implements FramerSink {
     }
   }
 
+  /**
+   * Sets the one deadline. The host timer is only replaced when it would fire too late; one that
+   * fires early finds the deadline moved and sleeps again (as Moddable's Timer.schedule is used).
+   * This keeps timer churn off the per-command path.
+   */
   #arm(ms: number): void {
-    this.#disarm();
-    this.#timer = this.#clock.setTimer(() => this.#onTimer(), ms);
+    const due = this.#clock.now() + ms;
+    this.#deadline = due;
+    if (this.#timer !== undefined) {
+      if (this.#timerDue <= due) return;
+      this.#clock.clearTimer(this.#timer);
+    }
+    this.#timerDue = due;
+    this.#timer = this.#clock.setTimer(this.#onTimerBound, ms);
   }
 
   #disarm(): void {
-    if (this.#timer !== undefined) {
-      this.#clock.clearTimer(this.#timer);
-      this.#timer = undefined;
-    }
+    this.#deadline = Infinity; // a pending host timer will find nothing due
   }
+
+  readonly #onTimerBound = (): void => {
+    this.#timer = undefined;
+    const remaining = this.#deadline - this.#clock.now();
+    if (remaining === Infinity) return;
+    if (remaining > 0) {
+      this.#timerDue = this.#deadline;
+      this.#timer = this.#clock.setTimer(this.#onTimerBound, remaining);
+      return;
+    }
+    this.#deadline = Infinity;
+    this.#onTimer();
+  };
 }
 
 function traceOf(command: AtCommand): string {
   return command.traceAs ?? command.line;
 }
 
-function isPrintableAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+/** Copies `line` and a CR into `out`; false (nothing usable) when it is too long or not printable ASCII. */
+function encodeCommandLine(line: string, out: Uint8Array): boolean {
+  const n = line.length;
+  if (n > TX_LINE_CAPACITY) return false;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) return false;
+    out[i] = c;
   }
+  out[n] = 0x0d;
   return true;
 }

@@ -43,35 +43,66 @@ export class Framer {
     this.#sink = sink;
   }
 
-  /** Feeds `bytes[start .. end)`. Never throws for any input; the sink's own errors propagate. */
+  /**
+   * Feeds `bytes[start .. end)`. Never throws for any input; the sink's own errors propagate.
+   * Terminators are found with the engine's native `indexOf` and line bytes copied with `set`, so the
+   * script does a few operations per line instead of several per byte (measured on XS: see bench).
+   */
   push(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    const buffer = this.#buffer;
-    for (let i = start; i < end; i++) {
-      const c = bytes[i];
-      if (c === CR || c === LF) {
-        if (this.#discarding) this.#discarding = false;
-        else if (this.#length > 0) this.#emit();
-        continue;
-      }
-      if (this.#discarding) continue;
-      if (this.#length === 0) {
+    // Locals, not fields, in the loop: XS pays for every private-field access.
+    const sink = this.#sink;
+    let length = this.#length;
+    let discarding = this.#discarding;
+    let i = start;
+    while (i < end) {
+      if (length === 0 && !discarding) {
+        const c = bytes[i];
+        if (c === CR || c === LF) {
+          i++; // empty line, lone CR or LF, or the LF of a CR LF pair
+          continue;
+        }
         if (c === ACK && this.ackMode) {
-          this.#sink.onAck();
+          i++;
+          sink.onAck();
           continue;
         }
         if (c === PROMPT && this.promptMode) {
-          this.#sink.onPrompt();
+          i++;
+          sink.onPrompt();
           continue;
         }
       }
-      if (this.#length === LINE_CAPACITY) {
+      let stop = bytes.indexOf(CR, i);
+      if (stop < 0 || stop > end) stop = end;
+      const lf = bytes.indexOf(LF, i);
+      if (lf >= 0 && lf < stop) stop = lf;
+      const n = stop - i;
+      if (discarding) {
+        discarding = stop === end; // the overflowing line goes on in the next piece
+      } else if (length + n > LINE_CAPACITY) {
+        length = 0;
+        discarding = stop === end;
         this.#length = 0;
-        this.#discarding = true;
-        this.#sink.onOverflow();
-        continue;
+        this.#discarding = discarding;
+        sink.onOverflow();
+      } else {
+        if (n > 0) {
+          this.#buffer.set(bytes.subarray(i, stop), length);
+          length += n;
+        }
+        if (stop < end && length > 0) {
+          this.#length = 0;
+          this.#discarding = false;
+          this.#line.reset(length);
+          length = 0;
+          sink.onLine(this.#line);
+        }
       }
-      buffer[this.#length++] = c;
+      i = stop + 1;
+      if (i < end && bytes[i] === LF && bytes[stop] === CR) i++; // the LF of CR LF, without a loop turn
     }
+    this.#length = length;
+    this.#discarding = discarding;
   }
 
   /** Drops a partial line (e.g. after the modem rebooted mid-line). */
@@ -80,10 +111,4 @@ export class Framer {
     this.#discarding = false;
   }
 
-  #emit(): void {
-    const length = this.#length;
-    this.#length = 0;
-    this.#line.reset(length);
-    this.#sink.onLine(this.#line);
-  }
 }
