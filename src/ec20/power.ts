@@ -192,6 +192,12 @@ export class ModemPower {
    */
   powerOff(): Promise<void> {
     return this.#operation((finish) => {
+      const status = this.#lines.status;
+      if (status && status.read() === 0) {
+        // Off already (never booted, or shut down earlier): nothing to ask, and a press would turn it on.
+        this.#cutSupply();
+        return finish(undefined);
+      }
       let down = false;
       const poweredDown = (): void => {
         if (down) return;
@@ -207,7 +213,6 @@ export class ModemPower {
         this.#cutSupply();
         finish(new PowerError("no-powered-down", `no POWERED DOWN within ${this.#timing.poweredDownTimeoutMs} ms; power cut`, false));
       });
-      const status = this.#lines.status;
       if (status) {
         // One timer handle reused for the poll, so a 65 s wait keeps one pending timer, not 130.
         let pollTimer: TimerHandle | undefined;
@@ -225,6 +230,13 @@ export class ModemPower {
       // POWERED DOWN is awaited through the subscription, not awaitUrc: it can race the OK.
       this.#channel.submit(buildCommand(QPOWD, [1]), (error) => {
         if (!error || down) return;
+        // Press PWRKEY only when the modem is known to be on: it answered (ERROR) or STATUS says so.
+        // A 750 ms press on a module that is off would switch it on for the whole sleep.
+        const answered = error.kind !== "timeout" && error.kind !== "closed" && error.kind !== "busy";
+        if (!answered && !(status && status.read() === 1)) {
+          this.#log?.("warn", `AT+QPOWD=1 unanswered (${error.message}); waiting, then cutting power`);
+          return;
+        }
         this.#log?.("warn", `AT+QPOWD=1 failed (${error.message}); pressing PWRKEY to power off`);
         this.#lines.pwrkey.write(1);
         this.#after(this.#timing.pwrkeyOffMs, () => this.#lines.pwrkey.write(0));

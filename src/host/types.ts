@@ -5,7 +5,8 @@
 export interface SerialEvents {
   /** `count` bytes can be read now without blocking. */
   onReadable(count: number): void;
-  /** `count` bytes can be written now; writing more throws (the ESP32's FIFO never takes a part). */
+  /** `count` bytes can be written now; writing more throws (the ESP32's FIFO never takes a part).
+   *  0 means "stop writing until the next report" (e.g. while the host reopens the UART at a new baud). */
   onWritable(count: number): void;
   /** The port failed or was closed under us; no further callbacks follow. */
   onError(message: string): void;

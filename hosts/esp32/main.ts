@@ -1,0 +1,103 @@
+// The device entry (manifest "main"): read the configuration, open the UART and the modem's control
+// lines, power the modem and apply its start-up settings, hand over to the application for one wake
+// cycle, power the modem off, and deep-sleep until the next report. Every path ends in deep sleep, so
+// a failure costs one period, never a flat battery. Imports use manifest specifiers (tsconfig.esp32.json
+// maps them the same way) because this module's own specifier is "main", not "esp32/main".
+
+import config from "mc/config";
+import Serial from "embedded:io/serial";
+import Digital from "embedded:io/digital";
+import Timer from "timer";
+import Time from "time";
+import Preference from "preference";
+import { sleep, wakeCause } from "deepsleep";
+import { AtChannel } from "at/channel";
+import { ModemPower } from "ec20/power";
+import type { Log } from "host/types";
+import { Esp32Clock } from "esp32/clock";
+import { ConfigError, parseConfig } from "esp32/config";
+import type { DeviceConfig } from "esp32/config";
+import { openModemPins } from "esp32/pins";
+import { Esp32SerialLink } from "esp32/serial";
+import { runWake } from "esp32/wake";
+
+/** A whole wake (power-on up to 15 s + RDY probes, network, sending, power-off up to 66 s) must end
+ *  within this; then the modem is powered off and the device sleeps whatever the app is doing. */
+const WAKE_DEADLINE_MS = 15 * 60 * 1000;
+/** Sleep after a configuration error: a retry cannot help, and a boot loop would drain the battery. */
+const BAD_CONFIG_SLEEP_MS = 60 * 60 * 1000;
+/** Never sleep less than this, even when the wake overran the period. */
+const MIN_SLEEP_MS = 10 * 1000;
+/** NVS domain and key of the SMTP password (at most 15 characters each). */
+const NVS_DOMAIN = "ec20mail";
+const NVS_PASSWORD = "smtpPassword";
+
+const log: Log = (level, message) => trace(`[${level}] ${message}\n`);
+
+function smtpPassword(settings: DeviceConfig): string {
+  if (settings.smtp.password) {
+    if (settings.persistPassword) Preference.set(NVS_DOMAIN, NVS_PASSWORD, settings.smtp.password);
+    return settings.smtp.password;
+  }
+  const stored = Preference.get(NVS_DOMAIN, NVS_PASSWORD);
+  return typeof stored === "string" ? stored : "";
+}
+
+async function wake(settings: DeviceConfig, cause: string): Promise<void> {
+  const clock = new Esp32Clock(Timer, Time);
+  const pins = openModemPins(Digital, settings.pins);
+  const link = new Esp32SerialLink(Serial, { ...settings.uart, baud: settings.baud });
+  const channel = new AtChannel({ open: link.open, clock, log });
+  const power = new ModemPower({
+    channel,
+    clock,
+    log,
+    lines: { pwrkey: pins.pwrkey, reset: pins.reset, status: pins.status, supply: pins.supply },
+    baseBaud: settings.baud,
+    fastBaud: settings.fastBaud,
+    setHostBaud: (baud) => link.setBaud(baud),
+  });
+  let deadline: unknown;
+  try {
+    const how = await power.powerOn();
+    log("info", `modem ${how}`);
+    await power.configure(settings.fastBaud ? { baud: settings.fastBaud } : {});
+    const context = { config: settings, smtpPassword: smtpPassword(settings), wakeCause: cause, channel, power, clock, log };
+    await new Promise<void>((resolve, reject) => {
+      deadline = clock.setTimer(() => reject(new Error(`wake cycle exceeded ${WAKE_DEADLINE_MS} ms`)), WAKE_DEADLINE_MS);
+      runWake(context).then(resolve, reject);
+    });
+  } catch (e) {
+    log("error", `wake failed: ${(e as Error).message}`);
+  } finally {
+    if (deadline !== undefined) clock.clearTimer(deadline);
+    try {
+      await power.powerOff();
+    } catch (e) {
+      log("warn", (e as Error).message);
+    }
+    channel.close();
+    pins.close();
+  }
+}
+
+export default function main(): void {
+  const started = Time.ticks;
+  const cause = wakeCause();
+  let settings: DeviceConfig;
+  try {
+    settings = parseConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) for (const p of e.problems) log("error", `config ${p.key}: ${p.rule}: ${p.detail}`);
+    else log("error", `config: ${(e as Error).message}`);
+    sleep(BAD_CONFIG_SLEEP_MS);
+  }
+  log("info", `wake (${cause}); report every ${settings.reportPeriodS} s`);
+  wake(settings, cause).then(
+    () => {
+      const left = settings.reportPeriodS * 1000 - (Time.ticks - started);
+      sleep(left > MIN_SLEEP_MS ? left : MIN_SLEEP_MS);
+    },
+    () => sleep(settings.reportPeriodS * 1000),
+  );
+}
