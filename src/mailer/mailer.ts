@@ -43,6 +43,7 @@ export class Mailer {
     this.session = new ModemSession(options.channel, options.clock, options.log, {
       pdp: options.settings.pdp,
       registrationTimeoutMs: options.settings.registrationTimeoutMs,
+      pollIntervalMs: options.settings.registrationPollMs,
     });
     this.session.onRestart = () => this.#config.forget();
   }

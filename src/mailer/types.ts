@@ -31,6 +31,8 @@ export interface MailerSettings {
   /** Backoff before each resend of the same email: default [10 s, 30 s]; its length is the resend count. */
   resendBackoffMs?: readonly number[];
   registrationTimeoutMs?: number;
+  /** Poll interval while waiting for SIM and registration (default 2 s). */
+  registrationPollMs?: number;
 }
 
 export type Phase = "prepare" | "configure" | "recipients" | "subject" | "body" | "attachments" | "put" | "cleanup";
