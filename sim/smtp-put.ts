@@ -6,7 +6,7 @@ import type { FileStore } from "./files";
 import { parseFileName } from "./files";
 import type { VolatileState } from "./state";
 
-export type DeliverFn = (request: DeliveryRequest) => Promise<DeliveryResult>;
+export type DeliverFn = (request: DeliveryRequest, options?: { signal?: AbortSignal }) => Promise<DeliveryResult>;
 
 export interface RequestOptions {
   /** Send every email here instead of the configured server (the CLI's --smtp). */
@@ -81,38 +81,36 @@ export interface RunOptions {
 }
 
 /**
- * Runs one AT+QSMTPPUT: the engine's answer waits for the modelled session time; the QSMTPPUT
- * timeout (658) or a dropped context end the send at once and win over an answer still waiting.
- * An engine that throws counts as 651.
+ * Runs one AT+QSMTPPUT. The modelled session time passes before the engine hands the message to the
+ * server (as the modem's own TCP/TLS handshake and SMTP dialogue would take it), so a context dropped
+ * or a reboot during that time means the message never reached the server: the engine is not started,
+ * or is aborted. The QSMTPPUT timeout (658) or a dropped context end the send at once. An engine that
+ * throws counts as 651.
  */
 export function runDelivery(options: RunOptions): DeliveryRun {
-  const startedAt = options.now();
   let reported = false;
-  let engineAnswered = false;
+  const abort = new AbortController();
   const report = (result: DeliveryResult) => {
     if (reported) return;
     reported = true;
+    abort.abort();
     options.report(result);
-  };
-  const fromEngine = (result: DeliveryResult) => {
-    if (engineAnswered || reported) return;
-    engineAnswered = true;
-    const wait = startedAt + options.sessionMs - options.now();
-    if (wait <= 0) report(result);
-    else options.after(wait, () => report(result));
   };
   const request = options.request;
   if (isResult(request)) {
-    fromEngine(request);
+    options.after(Math.min(options.sessionMs, options.timeoutMs), () => report(request));
     return { settle: report };
   }
   options.after(options.timeoutMs, () => report({ err: 658, protocolError: 0 }));
-  const deliver = options.deliver ? Promise.resolve(options.deliver) : loadDefaultDeliver();
-  deliver
-    .then((fn) => fn(request))
-    .then(
-      (result) => fromEngine(result),
-      () => fromEngine({ err: 651, protocolError: 0 }),
-    );
+  options.after(options.sessionMs, () => {
+    if (reported) return;
+    const deliver = options.deliver ? Promise.resolve(options.deliver) : loadDefaultDeliver();
+    deliver
+      .then((fn) => fn(request, { signal: abort.signal }))
+      .then(
+        (result) => report(result),
+        () => report({ err: 651, protocolError: 0 }),
+      );
+  });
   return { settle: report };
 }

@@ -211,6 +211,20 @@ export class AtChannel implements FramerSink {
     };
   }
 
+  /**
+   * The modem restarted (`RDY`): fail the command in flight and every queued one with `reset`, at
+   * once. No `+++` and no waiting for a final result: a modem that just booted is in command mode
+   * and will never answer what was asked before. The channel stays open for new commands.
+   */
+  abortAll(kind: AtErrorKind = "reset", detail = "modem restarted"): void {
+    if (this.#state === CLOSED) return;
+    const job = this.#job;
+    const queued = this.#queue.splice(0, this.#queue.length);
+    this.#framer.reset();
+    if (job) this.#finish(job, new AtError(kind, traceOf(job.command), 0, detail));
+    for (const waiting of queued) this.#report(waiting, new AtError(kind, traceOf(waiting.command), 0, detail));
+  }
+
   /** True while a command is in flight or queued. */
   get busy(): boolean {
     return this.#job !== undefined || this.#queue.length > 0;

@@ -70,6 +70,7 @@ export type AtErrorKind =
   | "urc-timeout" // OK came, the awaited URC did not
   | "cancelled"
   | "busy" // the queue was full; the command was never sent
+  | "reset" // the modem restarted (RDY) while the command was in flight or queued
   | "closed" // the port closed or failed
   | "source" // the data source failed or returned too little and +++ ended the phase
   | "invalid"; // the command line itself was unsafe (control bytes) and was never sent

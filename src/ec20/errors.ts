@@ -65,6 +65,7 @@ const WITHOUT_CODE: Readonly<Record<AtErrorKind, readonly [string, RetryClass, s
   "urc-timeout": ["OK came but the final result did not", "transient", "the module may still be working: sending again too early gives 652"],
   cancelled: ["Cancelled by the caller", "permanent", "nothing failed on the modem; the caller gave up"],
   busy: ["The command queue was full; the command was never sent", "transient", "the channel is congested; retry when it drains"],
+  reset: ["The modem restarted while the command ran", "transient", "everything the modem held (settings, RAM files, email content) is gone; set it up again"],
   closed: ["The serial port closed or failed", "transient", "reopen the port; the command may not have run"],
   source: ["The data source failed or ended early", "permanent", "the bytes to send were not available; fix the source"],
   invalid: ["The command line was unsafe and was not sent", "permanent", "a control byte in the line: our bug"],

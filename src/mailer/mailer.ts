@@ -53,7 +53,7 @@ export class Mailer {
    * when the email breaks a limit of the manual. Otherwise resolves with the outcome, delivered or
    * not: the result says why not and whether a later retry can help. Nothing is left on the modem.
    */
-  send(email: Email): Promise<SendResult> {
+  async send(email: Email): Promise<SendResult> {
     return this.sendPrepared(validateEmail(email));
   }
 

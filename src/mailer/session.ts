@@ -13,6 +13,8 @@ import { delay } from "./wait";
 /** The channel as the mailer needs it: commands plus URC subscriptions. */
 export interface ModemChannel extends CommandChannel {
   subscribe(prefix: string, handler: UrcHandler): () => void;
+  /** Fails whatever is in flight or queued (AtChannel.abortAll). */
+  abortAll(): void;
 }
 
 export interface SessionOptions {
@@ -48,6 +50,8 @@ export class ModemSession {
     });
     channel.subscribe("RDY", () => {
       this.#log("warn", "modem restarted (RDY): PDP context and SMTP settings are gone");
+      // Nothing asked before the restart will be answered: fail it now instead of at its deadline.
+      channel.abortAll();
       this.#pdpActive = false;
       this.#configured = false;
       this.generation++;

@@ -80,3 +80,22 @@ test("garbage, noise and lost bytes never throw out of the channel, and every co
     { numRuns: 300 },
   );
 });
+
+test("abortAll (the modem restarted): the command in flight and the queue fail with reset at once, no +++", (t) => {
+  const clock = new VirtualClock();
+  const port = new ScriptedPort(128);
+  const channel = new AtChannel({ open: port.open, clock });
+  const outcomes: string[] = [];
+  channel.submit({ line: "AT+QSMTPBODY=0,100,30", timeoutMs: 40_000, data: { length: 100, source: { read: (b) => b.length } } }, (e) => outcomes.push(e ? e.kind : "ok"));
+  channel.submit({ line: "AT+QSMTPPUT=300", timeoutMs: 1000 }, (e) => outcomes.push(e ? e.kind : "ok"));
+  port.receiveText("\r\nCONNECT\r\n");
+  channel.subscribe("RDY", () => channel.abortAll());
+  port.receiveText("\r\nRDY\r\n");
+  t.deepEqual(outcomes, ["reset", "reset"]);
+  port.takeWritten();
+  clock.advance(5000);
+  t.is(port.takeWritten(), "", "no +++ and nothing else after the restart");
+  channel.submit({ line: "AT", timeoutMs: 300 }, (e) => outcomes.push(e ? e.kind : "ok"));
+  port.receiveText("\r\nOK\r\n");
+  t.deepEqual(outcomes, ["reset", "reset", "ok"], "the channel keeps working");
+});
