@@ -110,6 +110,8 @@ class Job {
   readonly done: AtDone;
   readonly expect: Uint8Array | undefined;
   readonly urcPrefix: Uint8Array | undefined;
+  /** Only `+++` with its guard times (recovery of a modem stuck in data mode): no command line. */
+  escapeOnly = false;
   /** done() has been called (success, failure or cancel); the channel may still be draining it. */
   reported = false;
   /** Why a data phase was ended with +++, reported when the modem answers. */
@@ -200,6 +202,21 @@ export class AtChannel implements FramerSink {
     return new Promise((resolve, reject) => {
       this.submit(command, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  /**
+   * Recovery of a modem that may be stuck in data mode with nothing of ours in flight: 1 s of
+   * silence, `+++`, 1 s of silence, then OK (back in command mode) within `timeoutMs`. Queued like a
+   * command; `done` gets undefined on OK, else the AtError (timeout when the modem stays silent).
+   */
+  escape(timeoutMs: number, done: AtDone): { cancel(): void } {
+    const job = new Job(this, { line: "", timeoutMs, traceAs: "+++" }, done);
+    job.escapeOnly = true;
+    if (this.#state === CLOSED) this.#report(job, new AtError("closed", "+++"));
+    else if (this.#queue.length >= QUEUE_CAPACITY) this.#report(job, new AtError("busy", "+++"));
+    else if (this.#state === IDLE && !this.#advancing && this.#queue.length === 0) this.#start(job);
+    else this.#queue.push(job);
+    return job;
   }
 
   subscribe(prefix: string, handler: UrcHandler): () => void {
@@ -333,6 +350,14 @@ export class AtChannel implements FramerSink {
   }
 
   #start(job: Job): void {
+    if (job.escapeOnly) {
+      this.#job = job;
+      this.#framer.ackMode = false;
+      this.#framer.promptMode = false;
+      this.#state = GUARD_BEFORE;
+      this.#arm(ESCAPE_GUARD_MS);
+      return;
+    }
     const line = job.command.line;
     const out = this.#lineOut;
     if (!encodeCommandLine(line, out)) {
@@ -557,18 +582,26 @@ export class AtChannel implements FramerSink {
     }
   }
 
-  /** Drains everything the port holds (the ESP32's 128-byte FIFO must be emptied promptly). */
-  #onReadable(_count: number): void {
+  /**
+   * Reads what the port says it holds (the ESP32's 128-byte FIFO must be emptied promptly). More
+   * bytes arriving meanwhile bring another onReadable, so `count` is trusted rather than reading
+   * until the port returns 0 (one read call fewer per burst).
+   */
+  #onReadable(count: number): void {
     const rx = this.#rx;
-    while (this.#state !== CLOSED) {
+    const port = this.#port;
+    const framer = this.#framer;
+    let remaining = count > 0 ? count : 1;
+    while (remaining > 0 && this.#state !== CLOSED) {
       let n: number;
       try {
-        n = this.#port.read(rx);
+        n = port.read(rx);
       } catch (e) {
         return this.#fail("closed", `read failed: ${(e as Error).message}`);
       }
       if (!(n > 0)) return;
-      this.#framer.push(rx, 0, n);
+      remaining -= n;
+      framer.push(rx, 0, n);
     }
   }
 
