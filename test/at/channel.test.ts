@@ -1,7 +1,7 @@
 // The AT channel on Node: every scenario, then the same byte streams cut at arbitrary points.
 import test from "ava";
 import fc from "fast-check";
-import { runScenario, type Chunker } from "./scenario";
+import { chunkerFrom, runScenario } from "./scenario";
 import { scenarios } from "./scenarios";
 
 for (const scenario of scenarios) {
@@ -10,22 +10,6 @@ for (const scenario of scenarios) {
   });
 }
 
-/** Cuts each modem step at the given (fractional) points. */
-function chunkerFrom(cuts: number[]): Chunker {
-  return (bytes) => {
-    const points = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
-    const pieces: number[][] = [];
-    let last = 0;
-    for (const p of points) {
-      if (p > last && p < bytes.length) {
-        pieces.push(bytes.slice(last, p));
-        last = p;
-      }
-    }
-    pieces.push(bytes.slice(last));
-    return pieces;
-  };
-}
 
 test("any chunking of the same byte stream yields the same events", (t) => {
   fc.assert(

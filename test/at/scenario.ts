@@ -53,6 +53,23 @@ class LetterSource implements ByteSource {
 export type Chunker = (bytes: number[]) => number[][];
 const whole: Chunker = (bytes) => [bytes];
 
+/** Cuts each modem step at the given fractional points (0..1): the same rule on Node and in XS. */
+export function chunkerFrom(cuts: number[]): Chunker {
+  return (bytes) => {
+    const points = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
+    const pieces: number[][] = [];
+    let last = 0;
+    for (const p of points) {
+      if (p > last && p < bytes.length) {
+        pieces.push(bytes.slice(last, p));
+        last = p;
+      }
+    }
+    pieces.push(bytes.slice(last));
+    return pieces;
+  };
+}
+
 export function runScenario(scenario: Scenario, chunk: Chunker = whole): string[] {
   const log: string[] = [];
   const clock = new VirtualClock();

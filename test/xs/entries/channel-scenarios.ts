@@ -1,28 +1,12 @@
 // Runs inside XS for test/xs/channel-on-xs.test.ts: the lead's engine-neutral channel scenarios
 // (test/at/scenarios.ts through test/at/scenario.ts), so XS must produce the same event logs Node does.
 
-import { runScenario, type Chunker } from "../../at/scenario";
+import { chunkerFrom, runScenario, type Chunker } from "../../at/scenario";
 import { scenarios } from "../../at/scenarios";
 import { xsHost } from "../../../hosts/xs/xs-host";
 
 const host = xsHost();
 
-/** Same cutting rule as test/at/channel.test.ts: fractional cut points per modem step. */
-function chunkerFrom(cuts: number[]): Chunker {
-  return (bytes) => {
-    const points = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
-    const pieces: number[][] = [];
-    let last = 0;
-    for (const p of points) {
-      if (p > last && p < bytes.length) {
-        pieces.push(bytes.slice(last, p));
-        last = p;
-      }
-    }
-    pieces.push(bytes.slice(last));
-    return pieces;
-  };
-}
 
 host.expose("names", () => scenarios.map((s) => s.name));
 host.expose("run", (args: { index: number; bytewise?: boolean; cuts?: number[] }) => {
