@@ -63,33 +63,27 @@ export function formatFixed(value: number, decimals: number): string {
   return s;
 }
 
-/** Civil date of a day count since 1970-01-01 (H. Hinnant's days_from_civil inverse), into `out`. */
-function civilFromDays(days: number, out: Int32Array): void {
+/** Writes UTC `seconds` (since 1970) as "2026-12-03T16:00:05Z" (20 bytes), or with `minute` "2026-12-03 16:00Z" (17). */
+export function putUtc(into: Uint8Array, at: number, seconds: number, minute = false): number {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86400);
+  const rest = s - days * 86400;
+  // Civil date from the day count (H. Hinnant's civil_from_days), in locals: no shared scratch, since
+  // a preloaded module's objects are frozen in flash on the device.
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  out[1] = m;
-  out[2] = d;
-}
-const civil = new Int32Array(3);
-
-/** Writes UTC `seconds` (since 1970) as "2026-12-03T16:00:05Z" (20 bytes), or with `minute` "2026-12-03 16:00Z" (17). */
-export function putUtc(into: Uint8Array, at: number, seconds: number, minute = false): number {
-  const s = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(s / 86400);
-  const rest = s - days * 86400;
-  civilFromDays(days, civil);
-  at = putUint(into, at, civil[0], 4);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  at = putUint(into, at, year, 4);
   into[at++] = 0x2d;
-  at = putUint(into, at, civil[1], 2);
+  at = putUint(into, at, month, 2);
   into[at++] = 0x2d;
-  at = putUint(into, at, civil[2], 2);
+  at = putUint(into, at, day, 2);
   into[at++] = minute ? 0x20 : 0x54;
   at = putUint(into, at, Math.floor(rest / 3600), 2);
   into[at++] = 0x3a;

@@ -99,7 +99,8 @@ export function composeReport(id: number, p: ReportPayload, stats: OutboxStats, 
   const prefix = asciiBytes(summary + listHeader(fit.count));
   const list = new ReadingLines({ history, fromSeq: fit.start, toSeq: p.toSeq, names, prefix, eol: CRLF });
 
-  const subject = `${subjectPrefix(id, s.deviceName)} report ${formatUtc(p.toTime, true)}`;
+  // To the nearest minute: a wake a few seconds before the hour is the hour's report.
+  const subject = `${subjectPrefix(id, s.deviceName)} report ${formatUtc(p.toTime + 30, true)}`;
   const email: Email = {
     to: s.recipients.slice(),
     subject: fitSubject(subject),
