@@ -41,3 +41,11 @@ declare module "time" {
   };
   export { Time as default };
 }
+
+declare module "Resource" {
+  /** A read-only resource built into the firmware (manifest "resources"), e.g. a CA certificate. */
+  export default class Resource extends ArrayBuffer {
+    constructor(path: string);
+    static exists(path: string): boolean;
+  }
+}

@@ -65,6 +65,8 @@ export interface DeviceConfig {
   recipients: string[];
   /** Seconds between wakes. */
   reportPeriodS: number;
+  /** Verify the SMTP server's certificate (seclevel 1) against the `caCert` resource. Off only on purpose. */
+  tls: { verify: boolean; caResource: string };
 }
 
 /** Keys whose values are secrets: never echoed in problems or logs. */
@@ -196,6 +198,10 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): DeviceConfi
     },
     recipients: [],
     reportPeriodS: r.int("reportPeriod", 3600, PERIOD_S.min, PERIOD_S.max),
+    tls: {
+      verify: r.choice<0 | 1>("tlsVerify", 1, [0, 1]) === 1,
+      caResource: r.text("caCert", "smtp-ca.pem", 80, false),
+    },
   };
   const fast = r.choice("fastBaud", 0, [0, ...IPR_RATES]);
   config.fastBaud = fast === 0 || fast === config.baud ? undefined : fast;

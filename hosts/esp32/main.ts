@@ -1,6 +1,6 @@
 // The device entry (manifest "main"): read the configuration, open the UART and the modem's control
-// lines, power the modem and apply its start-up settings, hand over to the application for one wake
-// cycle, power the modem off, and deep-sleep until the next report. Every path ends in deep sleep, so
+// lines, hand over to the application for one wake cycle (it powers the modem only when something is
+// due), make sure the modem is off if the app failed, and deep-sleep for as long as the app asked. Every path ends in deep sleep, so
 // a failure costs one period, never a flat battery. Imports use manifest specifiers (tsconfig.esp32.json
 // maps them the same way) because this module's own specifier is "main", not "esp32/main".
 
@@ -20,6 +20,7 @@ import type { DeviceConfig } from "esp32/config";
 import { openModemPins } from "esp32/pins";
 import { Esp32SerialLink } from "esp32/serial";
 import { runWake } from "esp32/wake";
+import type { WakeContext } from "esp32/wake";
 
 /** A whole wake (power-on up to 15 s + RDY probes, network, sending, power-off up to 66 s) must end
  *  within this; then the modem is powered off and the device sleeps whatever the app is doing. */
@@ -43,7 +44,8 @@ function smtpPassword(settings: DeviceConfig): string {
   return typeof stored === "string" ? stored : "";
 }
 
-async function wake(settings: DeviceConfig, cause: string): Promise<void> {
+/** One wake; resolves with how long the app wants to sleep (undefined: the report period). */
+async function wake(settings: DeviceConfig, cause: string): Promise<number | undefined> {
   const clock = new Esp32Clock(Timer, Time);
   const pins = openModemPins(Digital, settings.pins);
   const link = new Esp32SerialLink(Serial, { ...settings.uart, baud: settings.baud });
@@ -58,27 +60,28 @@ async function wake(settings: DeviceConfig, cause: string): Promise<void> {
     setHostBaud: (baud) => link.setBaud(baud),
   });
   let deadline: unknown;
+  const context: WakeContext = { config: settings, smtpPassword: smtpPassword(settings), wakeCause: cause, channel, power, clock, log };
   try {
-    const how = await power.powerOn();
-    log("info", `modem ${how}`);
-    await power.configure(settings.fastBaud ? { baud: settings.fastBaud } : {});
-    const context = { config: settings, smtpPassword: smtpPassword(settings), wakeCause: cause, channel, power, clock, log };
+    // The app powers the modem only when something is due, and off again: a wake that only samples
+    // costs no modem time at all.
     await new Promise<void>((resolve, reject) => {
       deadline = clock.setTimer(() => reject(new Error(`wake cycle exceeded ${WAKE_DEADLINE_MS} ms`)), WAKE_DEADLINE_MS);
       runWake(context).then(resolve, reject);
     });
   } catch (e) {
     log("error", `wake failed: ${(e as Error).message}`);
-  } finally {
-    if (deadline !== undefined) clock.clearTimer(deadline);
+    // The app may have died with the modem on: power it off here (a no-op when STATUS shows it off).
     try {
       await power.powerOff();
-    } catch (e) {
-      log("warn", (e as Error).message);
+    } catch (off) {
+      log("warn", (off as Error).message);
     }
+  } finally {
+    if (deadline !== undefined) clock.clearTimer(deadline);
     channel.close();
     pins.close();
   }
+  return context.sleepMs;
 }
 
 export default function main(): void {
@@ -94,8 +97,8 @@ export default function main(): void {
   }
   log("info", `wake (${cause}); report every ${settings.reportPeriodS} s`);
   wake(settings, cause).then(
-    () => {
-      const left = settings.reportPeriodS * 1000 - (Time.ticks - started);
+    (sleepMs) => {
+      const left = sleepMs ?? settings.reportPeriodS * 1000 - (Time.ticks - started);
       sleep(left > MIN_SLEEP_MS ? left : MIN_SLEEP_MS);
     },
     () => sleep(settings.reportPeriodS * 1000),

@@ -4,6 +4,7 @@
 // real sensor driver exists) and runs src/app's wake. It leaves how long to sleep in `context.sleepMs`.
 
 import Flash from "flash";
+import Resource from "Resource";
 import Preference from "preference";
 import rawConfig from "mc/config";
 import { Mailer } from "mailer/mailer";
@@ -14,6 +15,8 @@ import { runWake as runAppWake } from "app/wake";
 import type { AppConfig } from "app/config";
 import type { StateStore } from "app/state";
 import { FlashStorage } from "esp32/flash-storage";
+import { BytesSource } from "ec20/commands/checksum";
+import type { TlsSettings } from "mailer/types";
 import type { AtChannel } from "../../src/at/channel";
 import type { ModemPower } from "../../src/ec20/power";
 import type { Clock, Log } from "../../src/host/types";
@@ -54,6 +57,22 @@ class PreferenceStateStore implements StateStore {
   save(bytes: Uint8Array): void {
     Preference.set(NVS_DOMAIN, NVS_STATE, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
   }
+}
+
+/**
+ * TLS as configured: verification on by default, against the CA certificate built into the firmware as
+ * a resource (manifest "resources"; `caCert` names it). `tlsVerify=0` turns it off explicitly, and the
+ * mailer logs that as a warning at every session.
+ */
+function tlsSettings(config: DeviceConfig, log: Log): TlsSettings {
+  if (!config.tls.verify) return { verify: false };
+  if (!Resource.exists(config.tls.caResource)) {
+    // The mailer refuses verify without a CA (SettingsError) before any AT traffic: say which file.
+    log("error", `CA certificate resource "${config.tls.caResource}" is not in the firmware (manifest resources)`);
+    return { verify: true };
+  }
+  const ca = new Uint8Array(new Resource(config.tls.caResource));
+  return { verify: true, caCert: { length: ca.length, open: () => new BytesSource(ca) } };
 }
 
 /** A number from mc/config (manifest values keep their type; command-line values are strings). */
@@ -111,8 +130,7 @@ export const runWake: RunWake = async (context) => {
       server: { host: config.smtp.server, port: config.smtp.port, ssltype: config.smtp.sslType },
       account: { user: config.smtp.user, password: context.smtpPassword },
       sender: { name: config.sender.name, email: config.sender.email },
-      // No CA certificate is configured yet: the modem does not verify the server (logged by the mailer).
-      tls: { verify: false },
+      tls: tlsSettings(config, log),
     },
   });
   const power = context.power;
