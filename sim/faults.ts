@@ -8,6 +8,10 @@ export type Fault =
   | { kind: "error"; command: string; nth: number; code?: number }
   /** Never answer the Nth use of `command`. */
   | { kind: "silent"; command: string; nth: number }
+  /** The Nth use of `command` hangs the modem; from then on it answers nothing: "escape" = it sits in
+   *  data mode (no CONNECT) until `+++` (then OK); "reset" = deaf until RESET_N (a reboot) or a power
+   *  cycle; "power" = deaf, and RESET_N does not help either, until the power is cut. */
+  | { kind: "hang"; command: string; nth: number; until: "escape" | "reset" | "power" }
   /** Reboot (state lost, RDY again) at a modelled time after power-on, or instead of answering a command. */
   | { kind: "reboot"; command?: string; nth?: number; atMs?: number }
   /** The network drops the context: `+QIURC: "pdpdeact",<cid>`; `delayMs` after the command's answer. */
@@ -75,7 +79,7 @@ export class FaultPlan {
 
 /**
  * `--fault` syntax:
- *   error:QSMTPPUT#2=652   silent:CSQ#1   reboot@30000   reboot:QSMTPBODY#1
+ *   error:QSMTPPUT#2=652   silent:CSQ#1   hang:CSQ#1=reset (escape | reset | power)   reboot@30000   reboot:QSMTPBODY#1
  *   pdpdeact@20000   pdpdeact:QSMTPPUT#1=500 (ms after the OK)   garbage@5000=text
  *   noise:QSMTPDST#1=+CREG: 0,1   lose:toHost@120x3   corrupt:toModem@10x2
  * Times are modelled ms (scaled by the time factor).
@@ -95,6 +99,9 @@ export function parseFault(spec: string): Fault {
     case "silent":
       if (!byCommand) break;
       return { kind, ...byCommand };
+    case "hang":
+      if (!byCommand || (arg !== "escape" && arg !== "reset" && arg !== "power")) break;
+      return { kind, ...byCommand, until: arg };
     case "noise":
       if (!byCommand || arg === undefined) break;
       return { kind, ...byCommand, text: arg };

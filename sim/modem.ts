@@ -15,7 +15,7 @@ import type { DeliveryResult } from "./delivery-types";
 import type { Fault, FaultPlan } from "./faults";
 import { FileStore } from "./files";
 import { formatConnect, formatLine, formatResponse } from "./framing";
-import { error, type Reply } from "./reply";
+import { error, ok, type DataPhaseSpec, type Reply } from "./reply";
 import type { Scheduler } from "./scheduler";
 import { buildDeliveryRequest, isResult, runDelivery, type DeliverFn, type DeliveryRun } from "./smtp-put";
 import { freshState, type VolatileState } from "./state";
@@ -124,12 +124,18 @@ export class Modem {
 
   /** A reset mid-session: everything volatile is lost, `RDY` comes again after the boot time. */
   reboot(): void {
+    // A lock-up that only removing power clears: RESET_N does nothing (no RDY follows).
+    if (this.#hung === "power") return;
     this.stats.reboots++;
     this.#lose();
     this.#startBoot();
   }
 
+  /** A "hang" fault in force: the modem is on but deaf (see faults.ts). */
+  #hung: "reset" | "power" | undefined;
+
   #lose(): void {
+    this.#hung = undefined;
     this.#generation++;
     this.#data?.abandon();
     this.#data = undefined;
@@ -204,7 +210,7 @@ export class Modem {
   // ---- receiving ----
 
   #receive(bytes: Uint8Array, sentAt: number): void {
-    if (this.power !== "on") return;
+    if (this.power !== "on" || this.#hung) return;
     let offset = 0;
     while (offset < bytes.length) {
       const rest = bytes.subarray(offset);
@@ -277,6 +283,12 @@ export class Modem {
         case "silent":
           reply = { kind: "silent" };
           break;
+        case "hang":
+          if (fault.until === "escape") return this.#hangInDataMode();
+          this.#hung = fault.until;
+          this.#busy = false;
+          this.#queue = [];
+          return;
         case "error":
           reply = fault.code === undefined ? error() : { kind: "result", lines: [], result: { kind: "cme", code: fault.code } };
           break;
@@ -313,6 +325,22 @@ export class Modem {
       reply.after?.();
       this.#busy = false;
       this.#pump();
+    });
+  }
+
+  /** Stuck in data mode without a CONNECT: every byte is swallowed until `+++` (guarded), then OK. */
+  #hangInDataMode(): void {
+    const { scheduler, timing } = this.#o;
+    const generation = this.#generation;
+    this.#blockSize = undefined;
+    const spec: DataPhaseSpec = {
+      length: 65536, timeoutMs: 0x7fffffff, idle: false, // a host timer's longest delay
+      finish: () => ok(),
+    };
+    this.#data = new DataReceiver(spec, scheduler, timing.scale(timing.table.escapeGuard), () => {}, (bytes, end) => {
+      if (generation !== this.#generation) return;
+      this.#data = undefined;
+      this.#answer(end === "escape" ? ok() : error(), timing.scale(timing.table.dataEnd));
     });
   }
 

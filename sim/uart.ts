@@ -44,8 +44,34 @@ class Wire {
       // Rates are compared now: bytes already on the wire keep the rate they were sent at.
       const onWire = this.#garble(this.#filter ? this.#filter(this.#direction, chunk, this.#offset) : chunk);
       this.#offset += chunk.length;
-      this.#scheduler.setTimer(() => this.deliver(onWire, chunk.length, now), end - now);
+      this.#inFlight.push({ bytes: onWire, sent: chunk.length, sentAt: now, end });
     }
+    this.#arm();
+  }
+
+  /**
+   * Chunks arrive strictly in the order they were sent. One timer for the oldest chunk in flight:
+   * with real timers, a timer per chunk can fire out of order (sub-millisecond delays round to 1 ms
+   * and Node keeps one list per duration), which a pty exposed as swapped bytes.
+   */
+  readonly #inFlight: { bytes: Uint8Array; sent: number; sentAt: number; end: number }[] = [];
+  #armed = false;
+
+  #arm(): void {
+    if (this.#armed || this.#inFlight.length === 0) return;
+    this.#armed = true;
+    const delay = this.#inFlight[0].end - this.#scheduler.now();
+    this.#scheduler.setTimer(() => this.#arrive(), delay > 0 ? delay : 0);
+  }
+
+  #arrive(): void {
+    this.#armed = false;
+    const now = this.#scheduler.now();
+    while (this.#inFlight.length > 0 && this.#inFlight[0].end <= now + 1e-9) {
+      const chunk = this.#inFlight.shift()!;
+      this.deliver(chunk.bytes, chunk.sent, chunk.sentAt);
+    }
+    this.#arm();
   }
 
   /** When the last queued byte will have arrived (scheduler ms). */

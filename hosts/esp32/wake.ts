@@ -12,6 +12,8 @@ import { Outbox } from "outbox/outbox";
 import { StorageRegion } from "app/region";
 import { SimulatedSource, seededRandom } from "app/readings";
 import { runWake as runAppWake } from "app/wake";
+import { linkModem } from "app/modem-link";
+import { ModemRecovery } from "ec20/recovery";
 import type { AppConfig } from "app/config";
 import type { StateStore } from "app/state";
 import { FlashStorage } from "esp32/flash-storage";
@@ -134,20 +136,21 @@ export const runWake: RunWake = async (context) => {
     },
   });
   const power = context.power;
+  // Power-on through the recovery ladder; a modem that stops answering mid-send is brought back.
+  const recovery = new ModemRecovery({
+    channel: context.channel, power, clock: context.clock, log,
+    startup: config.fastBaud ? { baud: config.fastBaud } : {},
+    hasResetLine: config.pins.reset >= 0,
+  });
+  const link = linkModem({ channel: context.channel, power, recovery, mailer, log });
   const result = await runAppWake({
     config: appConfig,
     sources,
     outbox,
     historyStorage,
     state: new PreferenceStateStore(),
-    mailer,
-    modem: {
-      powerOn: async () => {
-        await power.powerOn();
-        await power.configure(config.fastBaud ? { baud: config.fastBaud } : {});
-      },
-      powerOff: () => power.powerOff(),
-    },
+    mailer: link.mailer,
+    modem: link.modem,
     now,
     log,
   });

@@ -93,11 +93,19 @@ export class PortBridge {
   #writable: number;
   #closed = false;
 
-  constructor(xs: XsWorker, portName: string, open: OpenSerial, options: { rxPiece?: number; txCapacity?: number } = {}) {
+  /**
+   * `creditWhenDrained`: return TX space to XS only once the Node port's whole window is free again,
+   * in one call instead of one per piece the far port sent. XS then writes full windows; the wire
+   * never idles for it (with a virtual clock XS reacts at the same instant), and long sessions need
+   * a fraction of the calls. Off by default: the ESP32 refills its FIFO piece by piece.
+   */
+  constructor(xs: XsWorker, portName: string, open: OpenSerial, options: { rxPiece?: number; txCapacity?: number; creditWhenDrained?: boolean } = {}) {
     this.#xs = xs;
     this.#name = portName;
     this.#buffer = new Uint8Array(options.rxPiece ?? 128);
     this.#writable = options.txCapacity ?? 128;
+    const capacity = this.#writable;
+    const batch = options.creditWhenDrained ?? false;
     const xsPort = xs.port(portName);
     xsPort.autoCredit = false;
     xsPort.record = false; // the far port has the bytes; a long session must not pile them up here
@@ -110,6 +118,7 @@ export class PortBridge {
       },
       onWritable: (count) => {
         if (this.#closed) return;
+        if (batch && count < capacity) return;
         const freed = count - this.#writable;
         this.#writable = count;
         if (freed > 0) xs.background("$credit", { port: portName, count: freed });

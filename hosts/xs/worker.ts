@@ -43,6 +43,8 @@ export interface XsWorkerOptions {
    */
   clock?: Clock;
   onLog?: (level: string, message: string) => void;
+  /** Sees the meter of every call, background ones and `$advance` steps included (for totals and peaks). */
+  onMeter?: (call: string, meter: XsMeter) => void;
 }
 
 /** An exception thrown inside XS, carried to Node. */
@@ -269,6 +271,7 @@ export class XsWorker {
     });
     if (result.reply.length === 0) throw new Error(`XS ${name}: empty reply (the reply getter failed; see stderr)\n${this.#stderr}`);
     const reply = decodeMessage<ReplyHeader>(result.reply);
+    this.#options.onMeter?.(name, meterOf(result.meterUsage));
     this.#now = reply.header.now;
     this.#nextDue = reply.header.nextDue;
     if (clock) this.#armFollow(clock);

@@ -263,8 +263,15 @@ export function xsHost(): XsHost {
   });
   exposed.set("$gc", () => xsnap.gc());
   exposed.set("$timers", () => clock.pendingTimers);
+  // Measurement mode: a full collection before every call, so each call's slot count is its live
+  // start plus what it allocated (an upper bound of the live peak; see hosts/xs/measure.ts).
+  let collectEachCall = false;
+  exposed.set("$collectEachCall", (args: { on: boolean }) => (collectEachCall = args.on));
 
-  xsnap.handleCommand = (message) => dispatch(new Uint8Array(message), exposed, clock);
+  xsnap.handleCommand = (message) => {
+    if (collectEachCall) xsnap.gc();
+    return dispatch(new Uint8Array(message), exposed, clock);
+  };
   installed = host;
   return host;
 }

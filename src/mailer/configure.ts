@@ -34,6 +34,20 @@ export class SettingsApplier {
     validateSettings(settings);
   }
 
+  /**
+   * The modem refused the server's certificate (665). Our CA file on UFS may itself be damaged: the
+   * +QFUPL checksum (a 16-bit XOR) misses paired errors. Returns the file's name for the caller to
+   * delete on the modem (the next send, in this wake or a later one, uploads it again), so a
+   * corrupted file cannot fail every TLS email from now on.
+   */
+  distrustCaFile(): string | undefined {
+    const name = this.#caName;
+    this.#caName = undefined;
+    this.#applied.delete("ca-file");
+    this.#applied.delete("ssl.cacert");
+    return name;
+  }
+
   /** The modem restarted: it holds none of our settings any more. */
   forget(): void {
     this.#applied.clear();
@@ -64,7 +78,7 @@ export class SettingsApplier {
       list.push(ssl("sslversion", s.tls.sslVersion ?? 3));
       list.push(ssl("ciphersuite", 0xffff));
       list.push(ssl("sni", s.tls.sni === false ? 0 : 1));
-      if (s.tls.verify) {
+      if (verifies(s)) {
         list.push(ssl("cacert", await this.#ensureCaCert(ch)));
         list.push(ssl("seclevel", 1));
       } else {
@@ -105,7 +119,14 @@ export class SettingsApplier {
       } catch {
         // nothing to delete
       }
-      await uploadFile(ch, name, ca.open(), ca.length, { ackMode: true });
+      try {
+        await uploadFile(ch, name, ca.open(), ca.length, { ackMode: true });
+      } catch (error) {
+        // A mismatched upload (bytes corrupted on the UART) leaves a file of the right name and size
+        // but the wrong bytes; the next run would find it by name and trust a broken CA forever.
+        await deleteFile(ch, name).catch(() => {});
+        throw error;
+      }
       this.#log("info", `CA certificate uploaded to UFS as ${name} (${ca.length} bytes)`);
     }
     this.#caName = name;
@@ -133,10 +154,18 @@ export function validateSettings(s: MailerSettings): void {
     const ctx = s.tls.contextId ?? 1;
     formatLine(QSMTPCFG_SSLCTX, [ctx]);
     formatLine(QSSLCFG_WRITE.sslversion, [ctx, s.tls.sslVersion ?? 3]);
-    if (s.tls.verify && !s.tls.caCert) {
+    if (verifies(s) && !s.tls.caCert) {
       throw new SettingsError("tls.caCert", "a CA certificate is required while tls.verify is on (set tls.verify=false to skip verification explicitly)");
     }
   }
+}
+
+/**
+ * Verification is on unless switched off explicitly: settings read from a file or built by untyped
+ * code may omit `verify`, and a missing value must not mean "accept any certificate".
+ */
+export function verifies(s: MailerSettings): boolean {
+  return s.tls.verify !== false;
 }
 
 /** A mailer setting that cannot work, found before any AT traffic. */

@@ -7,13 +7,15 @@ import type { Clock, Log } from "../host/types";
 import { deleteFile, uploadFile } from "../ec20/commands/file";
 import { addAttachment, addRecipient, clearEmail, putError, setBody, setSubject, smtpPut } from "../ec20/commands/smtp";
 import { ModemError } from "../ec20/errors";
-import { SettingsApplier } from "./configure";
+import { SettingsApplier, verifies } from "./configure";
 import { ModemSession, type ModemChannel } from "./session";
 import { validateEmail, type PreparedEmail } from "../mail/validate";
 import type { Email } from "../mail/email";
 import type { MailerSettings, Phase, Progress, SendResult } from "./types";
 import { delay } from "./wait";
 
+/** +QSMTPPUT <err> 665: SSL authentication failed (the server's certificate did not verify). */
+const SSL_AUTH_FAILED = 665;
 const DEFAULT_BACKOFF_MS: readonly number[] = [10_000, 30_000];
 
 export interface MailerOptions {
@@ -100,7 +102,7 @@ export class Mailer {
         await addAttachment(ch, a.index, file);
       }
       enter("put");
-      await this.#put(result, generation);
+      await this.#put(result, generation, uploaded);
     } catch (error) {
       if (!(error instanceof ModemError)) throw error; // a bug, not a modem failure
       result.error = error;
@@ -115,7 +117,7 @@ export class Mailer {
     return result;
   }
 
-  async #put(result: SendResult, generation: number): Promise<void> {
+  async #put(result: SendResult, generation: number, uploaded: string[]): Promise<void> {
     const backoff = this.#settings.resendBackoffMs ?? DEFAULT_BACKOFF_MS;
     const timeoutS = this.#settings.putTimeoutS ?? 300;
     for (let attempt = 0; ; attempt++) {
@@ -130,6 +132,10 @@ export class Mailer {
         return;
       }
       this.#log("warn", `AT+QSMTPPUT attempt ${attempt + 1}: ${error.message}`);
+      if (put.err === SSL_AUTH_FAILED && verifies(this.#settings)) {
+        const ca = this.#config.distrustCaFile();
+        if (ca) uploaded.push(ca); // deleted in cleanup: uploaded afresh next time
+      }
       if (error.retry === "permanent" || attempt >= backoff.length) throw error;
       await delay(this.#clock, backoff[attempt]);
       // 1.4.4: the first resend goes straight away; when resending failed too, or the context is
