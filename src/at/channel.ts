@@ -277,9 +277,8 @@ export class AtChannel implements FramerSink {
         case RESULT_ERROR:
           return this.#complete(job, "error", 0);
         case RESULT_CME:
-          return this.#complete(job, "cme", line.int(0));
         case RESULT_CMS:
-          return this.#complete(job, "cms", line.int(0));
+          return this.#complete(job, result === RESULT_CME ? "cme" : "cms", errorCodeOf(line));
         case RESULT_NO_CARRIER:
           return this.#complete(job, "no-carrier", 0);
         case RESULT_CONNECT:
@@ -643,15 +642,31 @@ function traceOf(command: AtCommand): string {
   return command.traceAs ?? command.line;
 }
 
+/** The number after `+CME ERROR:` / `+CMS ERROR:` (11 bytes), read in place; 0 when there is none
+ *  (CMEE=2 gives text, which the error table cannot use anyway). */
+function errorCodeOf(line: Line): number {
+  const b = line.bytes;
+  let p = 11;
+  while (p < line.length && b[p] === 0x20) p++;
+  let code = 0;
+  let digits = 0;
+  for (; p < line.length; p++) {
+    const d = b[p] - 0x30;
+    if (d < 0 || d > 9) break;
+    code = code * 10 + d;
+    digits++;
+  }
+  return digits > 0 && p === line.length ? code : 0;
+}
+
+/** Printable ASCII only: a control byte could end the command line early. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Copies `line` and a CR into `out`; false (nothing usable) when it is too long or not printable ASCII. */
 function encodeCommandLine(line: string, out: Uint8Array): boolean {
   const n = line.length;
-  if (n > TX_LINE_CAPACITY) return false;
-  for (let i = 0; i < n; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-    out[i] = c;
-  }
+  if (n > TX_LINE_CAPACITY || !PRINTABLE_ASCII.test(line)) return false;
+  for (let i = 0; i < n; i++) out[i] = line.charCodeAt(i);
   out[n] = 0x0d;
   return true;
 }

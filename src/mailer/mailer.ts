@@ -102,7 +102,7 @@ export class Mailer {
         await addAttachment(ch, a.index, file);
       }
       enter("put");
-      await this.#put(result, generation, uploaded);
+      await this.#put(result, generation);
     } catch (error) {
       if (!(error instanceof ModemError)) throw error; // a bug, not a modem failure
       result.error = error;
@@ -117,9 +117,10 @@ export class Mailer {
     return result;
   }
 
-  async #put(result: SendResult, generation: number, uploaded: string[]): Promise<void> {
+  async #put(result: SendResult, generation: number): Promise<void> {
     const backoff = this.#settings.resendBackoffMs ?? DEFAULT_BACKOFF_MS;
     const timeoutS = this.#settings.putTimeoutS ?? 300;
+    let caRefreshed = false;
     for (let attempt = 0; ; attempt++) {
       if (this.session.generation !== generation) throw restartedError();
       result.attempts++;
@@ -133,8 +134,16 @@ export class Mailer {
       }
       this.#log("warn", `AT+QSMTPPUT attempt ${attempt + 1}: ${error.message}`);
       if (put.err === SSL_AUTH_FAILED && verifies(this.#settings)) {
+        // Our CA file may be the culprit (the +QFUPL checksum misses paired bit errors): delete it
+        // and, once per email, upload it afresh and resend at once. A genuine certificate mismatch
+        // then fails again and is permanent; a damaged file cannot block every TLS email.
         const ca = this.#config.distrustCaFile();
-        if (ca) uploaded.push(ca); // deleted in cleanup: uploaded afresh next time
+        if (ca) await deleteFile(this.#channel, ca).catch(() => {});
+        if (!caRefreshed) {
+          caRefreshed = true;
+          await this.#config.apply(this.#channel);
+          continue;
+        }
       }
       if (error.retry === "permanent" || attempt >= backoff.length) throw error;
       await delay(this.#clock, backoff[attempt]);

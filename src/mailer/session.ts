@@ -21,7 +21,8 @@ export interface SessionOptions {
   pdp: PdpSettings;
   /** How long to wait for SIM and network registration after power-on (default 180 s). */
   registrationTimeoutMs?: number;
-  /** Poll interval while waiting for registration (default 2 s). */
+  /** Poll interval while waiting for registration (default 500 ms: each poll is a few UART bytes,
+   *  while a late poll keeps the modem on, the dearest thing on a battery node). */
   pollIntervalMs?: number;
 }
 
@@ -85,7 +86,7 @@ export class ModemSession {
 
   async #awaitNetwork(): Promise<void> {
     const timeout = this.#options.registrationTimeoutMs ?? 180_000;
-    const interval = this.#options.pollIntervalMs ?? 2_000;
+    const interval = this.#options.pollIntervalMs ?? 500;
     const deadline = this.#clock.now() + timeout;
     let sim = "";
     for (;;) {

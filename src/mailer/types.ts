@@ -31,7 +31,7 @@ export interface MailerSettings {
   /** Backoff before each resend of the same email: default [10 s, 30 s]; its length is the resend count. */
   resendBackoffMs?: readonly number[];
   registrationTimeoutMs?: number;
-  /** Poll interval while waiting for SIM and registration (default 2 s). */
+  /** Poll interval while waiting for SIM and registration (default 500 ms). */
   registrationPollMs?: number;
 }
 

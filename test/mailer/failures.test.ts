@@ -2,7 +2,8 @@
 // failures are resent, a second failure reconnects the PDP context first, permanent ones are not
 // retried and say why. After every failure nothing is left on the modem.
 import test from "ava";
-import { listFiles } from "../../src/ec20/commands/file";
+import { listFiles, uploadFile } from "../../src/ec20/commands/file";
+import { BytesSource, fileChecksum } from "../../src/ec20/commands/checksum";
 import { listAttachments, listRecipients } from "../../src/ec20/commands/smtp";
 import { ValidationError } from "../../src/mail/errors";
 import { testCerts } from "../support/smtp-fixture";
@@ -103,11 +104,12 @@ test.serial("permanent (mailbox refused, 678/550): not retried", async (t) => {
   }
 });
 
-test.serial("permanent (server certificate not signed by our CA, 665): refused with verification on", async (t) => {
+test.serial("permanent (server certificate not signed by our CA, 665): refused with verification on, after one fresh CA upload", async (t) => {
   const rig = await startRig({ mode: "tls", caPem: testCerts.otherCaPem });
   try {
     const result = await rig.mailer.send(email());
-    t.deepEqual([result.delivered, result.attempts, result.err, result.retry], [false, 1, 665, "permanent"]);
+    t.deepEqual([result.delivered, result.attempts, result.err, result.retry], [false, 2, 665, "permanent"]);
+    t.is(rig.trace.filter((l) => l.startsWith('tx AT+QFUPL="ca-')).length, 2, "the CA was uploaded again once before giving up");
     t.is(rig.fixture.messages.length, 0);
     await assertNothingLeft(t, rig);
   } finally {
@@ -170,6 +172,26 @@ test.serial("an invalid email is refused with the field and the limit, before an
     });
     t.is(error!.field, "to[1]");
     t.is(rig.trace.length, before, "nothing was sent to the modem");
+  } finally {
+    await rig.close();
+  }
+});
+
+test.serial("a damaged CA file on the modem (same name, size and checksum) costs one resend, not every TLS email", async (t) => {
+  const rig = await startRig({ mode: "starttls" });
+  try {
+    const ca = new TextEncoder().encode(testCerts.caPem);
+    // Swap two 16-bit words inside the base64 body: the +QFUPL XOR checksum cannot see it.
+    const damaged = ca.slice();
+    const [a, b] = [100, 400];
+    for (let i = 0; i < 2; i++) [damaged[a + i], damaged[b + i]] = [damaged[b + i], damaged[a + i]];
+    t.is(fileChecksum(damaged), fileChecksum(ca));
+    t.notDeepEqual(damaged, ca);
+    await uploadFile(rig.channel, `ca-${fileChecksum(ca).toString(16)}.pem`, new BytesSource(damaged), damaged.length);
+    const result = await rig.mailer.send(email());
+    t.true(result.delivered, JSON.stringify(result));
+    t.is(result.attempts, 2);
+    t.is(rig.fixture.messages.length, 1);
   } finally {
     await rig.close();
   }
