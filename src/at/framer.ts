@@ -45,8 +45,9 @@ export class Framer {
 
   /**
    * Feeds `bytes[start .. end)`. Never throws for any input; the sink's own errors propagate.
-   * Terminators are found with the engine's native `indexOf` and line bytes copied with `set`, so the
-   * script does a few operations per line instead of several per byte (measured on XS: see bench).
+   * One tight scan per line finds the terminator and `set` copies the line's bytes natively. (XS meters
+   * `indexOf` per element too, and it would scan past `end` into stale bytes of the caller's buffer;
+   * the scan below stops at `end`: measured on XS, see docs/performance.md.)
    */
   push(bytes: Uint8Array, start = 0, end = bytes.length): void {
     // Locals, not fields, in the loop: XS pays for every private-field access.
@@ -72,10 +73,13 @@ export class Framer {
           continue;
         }
       }
-      let stop = bytes.indexOf(CR, i);
-      if (stop < 0 || stop > end) stop = end;
-      const lf = bytes.indexOf(LF, i);
-      if (lf >= 0 && lf < stop) stop = lf;
+      // One pass to the next terminator; CR and LF are the only bytes <= 13 that matter.
+      let stop = i;
+      while (stop < end) {
+        const c = bytes[stop];
+        if (c <= CR && (c === CR || c === LF)) break;
+        stop++;
+      }
       const n = stop - i;
       if (discarding) {
         discarding = stop === end; // the overflowing line goes on in the next piece
