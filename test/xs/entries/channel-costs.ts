@@ -6,7 +6,7 @@ import { AtChannel } from "../../../src/at/channel";
 import { Framer } from "../../../src/at/framer";
 import { Line } from "../../../src/at/line";
 import { AtError } from "../../../src/at/types";
-import type { SerialEvents, SerialPort } from "../../../src/host/types";
+import { StreamPort } from "../stream-port";
 import { computeOf } from "../../../hosts/xs/meter";
 import { xsHost } from "../../../hosts/xs/xs-host";
 
@@ -19,32 +19,6 @@ function ascii(text: string): Uint8Array {
   return bytes;
 }
 
-/** Hands one buffer to the channel per deliver(); writes are discarded and the space returned at once. */
-class InstantPort implements SerialPort {
-  events!: SerialEvents;
-  #bytes: Uint8Array = new Uint8Array(0);
-  #offset = 0;
-  open = (events: SerialEvents): SerialPort => {
-    this.events = events;
-    events.onWritable(128);
-    return this;
-  };
-  deliver(bytes: Uint8Array): void {
-    this.#bytes = bytes;
-    this.#offset = 0;
-    this.events.onReadable(bytes.length);
-  }
-  read(into: Uint8Array): number {
-    const n = Math.min(into.length, this.#bytes.length - this.#offset);
-    into.set(this.#bytes.subarray(this.#offset, this.#offset + n));
-    this.#offset += n;
-    return n;
-  }
-  write(): void {
-    this.events.onWritable(128);
-  }
-  close(): void {}
-}
 
 const each = (run: () => void) => computeOf(host, () => {
   for (let i = 0; i < N; i++) run();
@@ -57,7 +31,7 @@ host.expose("costs", () => {
   const ok = ascii("\r\nOK\r\n");
   const cme = ascii("\r\n+CME ERROR: 652\r\n");
   const urc = ascii('\r\n+CMTI: "SM",3\r\n');
-  const port = new InstantPort();
+  const port = new StreamPort();
   const channel = new AtChannel({ open: port.open, clock: host.clock });
   const short = { line: "AT+CSQ", timeoutMs: 300 };
   const long = { line: 'AT+QSMTPDST=1,1,"alarm@example.com"', timeoutMs: 300 };

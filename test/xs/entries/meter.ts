@@ -3,7 +3,7 @@
 
 import { AtChannel } from "../../../src/at/channel";
 import { Framer } from "../../../src/at/framer";
-import type { SerialEvents, SerialPort } from "../../../src/host/types";
+import { StreamPort } from "../stream-port";
 import { exposeStreamWorkload } from "../../../hosts/xs/meter";
 import { xsHost } from "../../../hosts/xs/xs-host";
 import { atStream } from "../at-stream";
@@ -29,40 +29,6 @@ exposeStreamWorkload(host, "framer", stream.bytes, {
 });
 
 // ---- the AT channel -------------------------------------------------------------------------------
-/**
- * A port over the stream itself: read() hands out the current piece, write() discards (and counts)
- * and reports the TX space free again at once. Nothing leaves XS, so the figures are the channel's.
- */
-class StreamPort implements SerialPort {
-  events!: SerialEvents;
-  written = 0;
-  #bytes: Uint8Array = new Uint8Array(0);
-  #offset = 0;
-  #end = 0;
-  open = (events: SerialEvents): SerialPort => {
-    this.events = events;
-    events.onWritable(128);
-    return this;
-  };
-  deliver(bytes: Uint8Array, start: number, end: number): void {
-    this.#bytes = bytes;
-    this.#offset = start;
-    this.#end = end;
-    this.events.onReadable(end - start);
-  }
-  read(into: Uint8Array): number {
-    // A native copy, as the ESP32's read(buffer) is: the figures are the channel's, not this port's.
-    const n = Math.min(into.length, this.#end - this.#offset);
-    into.set(this.#bytes.subarray(this.#offset, this.#offset + n));
-    this.#offset += n;
-    return n;
-  }
-  write(data: Uint8Array): void {
-    this.written += data.length;
-    this.events.onWritable(128);
-  }
-  close(): void {}
-}
 
 const port = new StreamPort();
 const channel = new AtChannel({ open: port.open, clock: host.clock });

@@ -5,41 +5,13 @@
 
 import { AtChannel } from "../../../src/at/channel";
 import { Framer } from "../../../src/at/framer";
-import type { SerialEvents, SerialPort } from "../../../src/host/types";
+import { StreamPort } from "../stream-port";
 import { exposeStreamWorkload } from "../../../hosts/xs/meter";
 import { xsHost } from "../../../hosts/xs/xs-host";
 import { atStream } from "../at-stream";
 
 const host = xsHost();
 
-/** A port over the stream itself: read() hands out the current piece natively, write() discards. */
-class StreamPort implements SerialPort {
-  events!: SerialEvents;
-  #bytes: Uint8Array = new Uint8Array(0);
-  #offset = 0;
-  #end = 0;
-  open = (events: SerialEvents): SerialPort => {
-    this.events = events;
-    events.onWritable(128);
-    return this;
-  };
-  deliver(bytes: Uint8Array, start: number, end: number): void {
-    this.#bytes = bytes;
-    this.#offset = start;
-    this.#end = end;
-    this.events.onReadable(end - start);
-  }
-  read(into: Uint8Array): number {
-    const n = Math.min(into.length, this.#end - this.#offset);
-    into.set(this.#bytes.subarray(this.#offset, this.#offset + n));
-    this.#offset += n;
-    return n;
-  }
-  write(): void {
-    this.events.onWritable(128);
-  }
-  close(): void {}
-}
 
 host.expose("setup", (args: { bytes: number }) => {
   const stream = atStream(args.bytes);
