@@ -4,6 +4,7 @@
 // at once as a ConfigError, before the modem is touched. main.ts passes `mc/config` in, so tests can
 // pass plain objects.
 
+import type { PinSettings } from "./pins";
 import type { LimitRule } from "../../src/ec20/limits";
 
 /** <srvaddr>, <username>, <password>, <sender_name>, <sender_email>, <emailaddr>: 50 bytes each
@@ -43,16 +44,7 @@ export type SslType = 0 | 1 | 2;
 
 export interface DeviceConfig {
   uart: { port: 1 | 2; transmit: number; receive: number };
-  pins: {
-    pwrkey: number;
-    pwrkeyAssertLevel: 0 | 1;
-    reset: number;
-    resetAssertLevel: 0 | 1;
-    status: number;
-    statusOnLevel: 0 | 1;
-    dtr: number;
-    supply: number;
-  };
+  pins: PinSettings;
   /** The modem's rate after power-on (115200 from the factory). */
   baud: number;
   /** AT+IPR rate to use after start-up; undefined = stay at `baud`. */

@@ -69,7 +69,7 @@ export interface WakeResult {
 
 /** A report is due this many seconds before its time, so a timer that wakes a little early does not cost a wake. */
 const REPORT_EARLY_S = 30;
-/** Buffer for reading payloads back: the outbox's default maxPayload. */
+/** Scratch for reading payloads back: the outbox's default maxPayload. */
 const PAYLOAD_BUFFER = 512;
 
 export async function runWake(ctx: WakeContext): Promise<WakeResult> {
