@@ -8,6 +8,8 @@ export type Fault =
   | { kind: "error"; command: string; nth: number; code?: number }
   /** Never answer the Nth use of `command`. */
   | { kind: "silent"; command: string; nth: number }
+  /** The Nth AT+QSMTPPUT runs (the server gets the email) but its `+QSMTPPUT:` result line is lost. */
+  | { kind: "lose-result"; command: string; nth: number }
   /** The Nth use of `command` hangs the modem; from then on it answers nothing: "escape" = it sits in
    *  data mode (no CONNECT) until `+++` (then OK); "reset" = deaf until RESET_N (a reboot) or a power
    *  cycle; "power" = deaf, and RESET_N does not help either, until the power is cut. */
@@ -79,7 +81,7 @@ export class FaultPlan {
 
 /**
  * `--fault` syntax:
- *   error:QSMTPPUT#2=652   silent:CSQ#1   hang:CSQ#1=reset (escape | reset | power)   reboot@30000   reboot:QSMTPBODY#1
+ *   error:QSMTPPUT#2=652   silent:CSQ#1   lose-result:QSMTPPUT#1   hang:CSQ#1=reset (escape | reset | power)   reboot@30000   reboot:QSMTPBODY#1
  *   pdpdeact@20000   pdpdeact:QSMTPPUT#1=500 (ms after the OK)   garbage@5000=text
  *   noise:QSMTPDST#1=+CREG: 0,1   lose:toHost@120x3   corrupt:toModem@10x2
  * Times are modelled ms (scaled by the time factor).
@@ -97,6 +99,7 @@ export function parseFault(spec: string): Fault {
       if (!byCommand) break;
       return arg ? { kind, ...byCommand, code: Number(arg) } : { kind, ...byCommand };
     case "silent":
+    case "lose-result":
       if (!byCommand) break;
       return { kind, ...byCommand };
     case "hang":

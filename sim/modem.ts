@@ -131,11 +131,15 @@ export class Modem {
     this.#startBoot();
   }
 
+  /** A "lose-result" fault is armed for the running AT+QSMTPPUT. */
+  #loseNextPutResult = false;
+
   /** A "hang" fault in force: the modem is on but deaf (see faults.ts). */
   #hung: "reset" | "power" | undefined;
 
   #lose(): void {
     this.#hung = undefined;
+    this.#loseNextPutResult = false;
     this.#generation++;
     this.#data?.abandon();
     this.#data = undefined;
@@ -282,6 +286,9 @@ export class Modem {
           return;
         case "silent":
           reply = { kind: "silent" };
+          break;
+        case "lose-result":
+          this.#loseNextPutResult = true;
           break;
         case "hang":
           if (fault.until === "escape") return this.#hangInDataMode();
@@ -437,6 +444,10 @@ export class Modem {
         record.result = result;
         this.state.sending = false;
         this.#delivery = undefined;
+        if (this.#loseNextPutResult) {
+          this.#loseNextPutResult = false; // the email went out; only the proof is lost on the wire
+          return;
+        }
         this.urc(`+QSMTPPUT: ${result.err},${result.protocolError}`, false);
       },
     });

@@ -129,15 +129,15 @@ export const SCENARIOS: Scenario[] = [
     expect: "once",
   },
   {
-    name: "lost bytes: a setting's OK", fault: "lose:toHost@400x4 (the OK of AT+QSSLCFG)",
+    name: "lost bytes toward the host", fault: "lose:toHost@400x4 (4 bytes of the modem's output, early in the session)",
     options: { simFaults: fault({ kind: "lose", direction: "toHost", offset: 400, count: 4 }) }, expect: "once",
   },
   {
-    name: "lost bytes: the +QSMTPPUT result", fault: "lose:toHost@530x8 (\"+QSMTPPUT: 0,0\" lost)",
-    options: { simFaults: fault({ kind: "lose", direction: "toHost", offset: 530, count: 8 }) }, expect: "at-least-once",
+    name: "lost line: the +QSMTPPUT result", fault: "lose-result:QSMTPPUT#1 (\"+QSMTPPUT: 0,0\" lost after delivery)",
+    options: { simFaults: fault({ kind: "lose-result", command: "QSMTPPUT", nth: 1 }) }, expect: "at-least-once",
   },
   {
-    name: "lost bytes: AT+QPOWD's OK", fault: "lose:toHost@555x6 (power-off answer lost)",
+    name: "lost bytes toward the host, later", fault: "lose:toHost@555x6 (6 bytes, late in the session)",
     options: { simFaults: fault({ kind: "lose", direction: "toHost", offset: 555, count: 6 }) }, expect: "once",
   },
   {
