@@ -57,11 +57,13 @@ export class Framer {
     let i = start;
     while (i < end) {
       if (length === 0 && !discarding) {
-        const c = bytes[i];
-        if (c === CR || c === LF) {
-          i++; // empty line, lone CR or LF, or the LF of a CR LF pair
-          continue;
+        // Empty lines, lone CR or LF, the CR LF before every response: skipped in one tight loop.
+        let c = bytes[i];
+        while (c === 13 || c === 10) {
+          if (++i === end) break;
+          c = bytes[i];
         }
+        if (i === end) break;
         if (c === ACK && this.ackMode) {
           i++;
           sink.onAck();
@@ -75,10 +77,12 @@ export class Framer {
       }
       // One pass to the next terminator; CR and LF are the only bytes <= 13 that matter.
       let stop = i;
-      while (stop < end) {
+      for (;;) {
+        while (stop < end && bytes[stop] > 13) stop++;
+        if (stop === end) break;
         const c = bytes[stop];
-        if (c <= CR && (c === CR || c === LF)) break;
-        stop++;
+        if (c === 13 || c === 10) break;
+        stop++; // another control byte: part of the line
       }
       const n = stop - i;
       if (discarding) {
