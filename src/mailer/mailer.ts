@@ -5,7 +5,9 @@
 
 import type { Clock, Log } from "../host/types";
 import { deleteFile, uploadFile } from "../ec20/commands/file";
-import { addAttachment, addRecipient, clearEmail, putError, setBody, setSubject, smtpPut } from "../ec20/commands/smtp";
+import {
+  addAttachment, addRecipient, clearEmail, listRecipients, putError, readSubject, setBody, setSubject, smtpPut,
+} from "../ec20/commands/smtp";
 import { ModemError } from "../ec20/errors";
 import { SettingsApplier, verifies } from "./configure";
 import { ModemSession, type ModemChannel } from "./session";
@@ -83,8 +85,10 @@ export class Mailer {
       await clearEmail(ch);
       enter("recipients");
       for (const r of email.recipients) await addRecipient(ch, r.type, r.address);
+      await this.#verifyRecipients(email);
       enter("subject");
       await setSubject(ch, email.subject.charset, email.subject.argument);
+      await this.#verifySubject(email);
       enter("body");
       await setBody(ch, email.body.charset, email.body.open(), email.body.length, {
         inputTimeS: this.#settings.bodyInputTimeS ?? 30,
@@ -153,6 +157,25 @@ export class Mailer {
     }
   }
 
+  /**
+   * Reads the recipients back (AT+QSMTPDST?): a bit flipped on the UART inside an address is still a
+   * valid command, and the email would go to a stranger. A mismatch fails the send (transient).
+   */
+  async #verifyRecipients(email: PreparedEmail): Promise<void> {
+    const onModem = await listRecipients(this.#channel);
+    const sent = email.recipients;
+    const same = onModem.length === sent.length && sent.every((r, i) => onModem[i].type === r.type && onModem[i].address === r.address);
+    if (!same) throw corruptedError("AT+QSMTPDST?", "the recipients on the modem differ from those sent");
+  }
+
+  /** Reads the subject back (AT+QSMTPSUB?), for the same reason. */
+  async #verifySubject(email: PreparedEmail): Promise<void> {
+    const onModem = await readSubject(this.#channel);
+    if (onModem.charset !== email.subject.charset || onModem.subject !== email.subject.argument) {
+      throw corruptedError("AT+QSMTPSUB?", "the subject on the modem differs from the one sent");
+    }
+  }
+
   /** QSMTPCLR and every RAM file we uploaded; failures here are logged, never hide the real result. */
   async #cleanup(uploaded: string[]): Promise<void> {
     const ch = this.#channel;
@@ -177,6 +200,13 @@ export class Mailer {
     if (item !== undefined) progress.item = item;
     this.#onProgress(progress);
   }
+}
+
+function corruptedError(command: string, meaning: string): ModemError {
+  return new ModemError({
+    family: "smtp", kind: "checksum", code: 0, retry: "transient", command, meaning,
+    reason: "bytes were corrupted on the UART; the email is composed again on the next attempt",
+  });
 }
 
 function restartedError(): ModemError {

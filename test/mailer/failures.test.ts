@@ -6,6 +6,9 @@ import { listFiles, uploadFile } from "../../src/ec20/commands/file";
 import { BytesSource, fileChecksum } from "../../src/ec20/commands/checksum";
 import { listAttachments, listRecipients } from "../../src/ec20/commands/smtp";
 import { ValidationError } from "../../src/mail/errors";
+import { Mailer } from "../../src/mailer/mailer";
+import type { AtCommand } from "../../src/at/types";
+import { nodeClock } from "../../hosts/node/clock";
 import { testCerts } from "../support/smtp-fixture";
 import { pattern, startRig } from "./rig";
 
@@ -192,6 +195,35 @@ test.serial("a damaged CA file on the modem (same name, size and checksum) costs
     t.true(result.delivered, JSON.stringify(result));
     t.is(result.attempts, 2);
     t.is(rig.fixture.messages.length, 1);
+  } finally {
+    await rig.close();
+  }
+});
+
+test.serial("an address corrupted on its way to the modem is caught by reading the recipients back: nothing is sent to a stranger", async (t) => {
+  const rig = await startRig({ mode: "plain" });
+  try {
+    // A channel that flips one letter of the first To address in transit, as a bad UART bit would.
+    let corrupt = true;
+    const wire = {
+      run: (command: AtCommand) => {
+        if (corrupt && command.line.startsWith('AT+QSMTPDST=1,1,"ops@')) command = { ...command, line: command.line.replace('"ops@', '"opz@') };
+        return rig.channel.run(command);
+      },
+      subscribe: rig.channel.subscribe.bind(rig.channel),
+      abortAll: () => rig.channel.abortAll(),
+    };
+    const mailer = new Mailer({ channel: wire, clock: nodeClock, log: () => {}, settings: rig.settings });
+    const first = await mailer.send(email());
+    t.false(first.delivered);
+    t.is(first.error!.kind, "checksum");
+    t.is(first.retry, "transient");
+    t.is(first.attempts, 0, "AT+QSMTPPUT never ran");
+    t.is(rig.fixture.messages.length, 0);
+    await assertNothingLeft(t, rig);
+    corrupt = false;
+    t.true((await mailer.send(email())).delivered);
+    t.deepEqual(rig.fixture.messages[0].envelope.rcptTo, ["ops@example.test", "cc@example.test"]);
   } finally {
     await rig.close();
   }

@@ -67,6 +67,7 @@ export async function startRig(options: RigOptions) {
     sim,
     channel,
     mailer,
+    settings,
     trace,
     logs,
     progress,
