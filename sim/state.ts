@@ -55,6 +55,8 @@ export interface VolatileState {
   pdpProfiles: Map<number, PdpProfile>;
   /** Active PDP contexts: cid -> IPv4 address. */
   activePdp: Map<number, string>;
+  /** AT+QIDNSCFG per context: primary and secondary server. */
+  dnsServers: Map<number, [string, string]>;
   ssl: SslContext[];
   smtp: SmtpConfig;
   content: SmtpContent;
@@ -93,6 +95,7 @@ export function freshState(): VolatileState {
     cgatt: 1,
     pdpProfiles: new Map(),
     activePdp: new Map(),
+    dnsServers: new Map(),
     ssl: Array.from({ length: 6 }, defaultSslContext),
     smtp: {
       user: "",

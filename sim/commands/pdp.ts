@@ -1,8 +1,11 @@
-// PDP context commands of the TCP/IP manual: AT+QICSGP, AT+QIACT, AT+QIDEACT.
-import { intParam, type Param } from "../at-line";
+// PDP context commands of the TCP/IP manual: AT+QICSGP, AT+QIACT, AT+QIDEACT, AT+QIDNSCFG.
+import { intParam, strParam, type Param } from "../at-line";
 import { error, ok } from "../reply";
 import type { PdpProfile } from "../state";
 import type { CommandContext, CommandTable } from "./context";
+
+/** What the operator's network hands out with the context (documentation addresses, RFC 5737). */
+const DEFAULT_DNS: [string, string] = ["192.0.2.53", "198.51.100.53"];
 
 const UNCONFIGURED: PdpProfile = { type: 1, apn: "", user: "", password: "", auth: 0 };
 
@@ -81,6 +84,22 @@ export const pdpCommands: CommandTable = {
     if (!context.state.activePdp.has(cid) && context.state.activePdp.size >= 3) return error();
     context.state.activePdp.set(cid, pdpAddress(cid));
     return ok();
+  },
+  // AT+QIDNSCFG=<cid>[,"<pri>"[,"<sec>"]]: the query form answers the servers the network gave
+  // (facts 3: +QIDNSCFG: 3,"198.224.186.135","198.224.187.135"); ERROR while the context is inactive.
+  "+QIDNSCFG": (command, context) => {
+    if (command.form === "test") return ok();
+    const cid = intParam(command.params[0], 1, 16);
+    if (command.form !== "write" || cid === undefined) return error();
+    if (!context.state.activePdp.has(cid)) return error();
+    if (command.params.length > 1) {
+      const servers = command.params.slice(1).map((p) => strParam(p, 45));
+      if (servers.some((server) => server === undefined)) return error();
+      context.state.dnsServers.set(cid, [servers[0]!, servers[1] ?? servers[0]!]);
+      return ok();
+    }
+    const [primary, secondary] = context.state.dnsServers.get(cid) ?? DEFAULT_DNS;
+    return ok([`+QIDNSCFG: ${cid},"${primary}","${secondary}"`]);
   },
   "+QIDEACT": (command, context) => {
     if (command.form === "test") return ok(["+QIDEACT: (1-16)"]);

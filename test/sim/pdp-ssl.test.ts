@@ -85,3 +85,12 @@ test("QSSLCFG writes: ranges enforced, 0xffff and 0XC02F accepted, cacert path k
   t.is(await host.command('AT+QSSLCFG="alpn",1,"smtp"'), OK);
   t.is(await host.command('AT+QSSLCFG="alpn",1'), `\r\n+QSSLCFG: "alpn",1,"smtp"\r\n${OK}`);
 });
+
+test("QIDNSCFG: ERROR while the context is inactive, the network's servers once active, a write replaces them", async (t) => {
+  const host = await ready();
+  t.is(await host.command("AT+QIDNSCFG=1"), "\r\nERROR\r\n");
+  t.is(await host.command("AT+QIACT=1"), OK);
+  t.is(await host.command("AT+QIDNSCFG=1"), `\r\n+QIDNSCFG: 1,"192.0.2.53","198.51.100.53"\r\n${OK}`);
+  t.is(await host.command('AT+QIDNSCFG=1,"8.8.8.8","1.1.1.1"'), OK);
+  t.is(await host.command("AT+QIDNSCFG=1"), `\r\n+QIDNSCFG: 1,"8.8.8.8","1.1.1.1"\r\n${OK}`);
+});
