@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSimulator, realScheduler } from "../../sim/index";
-import { startSmtpFixture, testCerts, type ReceivedMessage } from "../../test/support/smtp-fixture";
+import { startSmtpFixture, testCerts, type ReceivedMessage } from "../../sim/local-smtp-server";
 import { BytesSource } from "../../src/ec20/commands/checksum";
 import type { MailerSettings } from "../../src/mailer/types";
 import type { AppFile } from "./cli/app-file";

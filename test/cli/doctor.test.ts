@@ -59,7 +59,7 @@ test("a server certificate the CA did not sign fails the TLS step and exits 5", 
   const rig = await startSimRig();
   try {
     const flags = [...rig.flags];
-    flags[flags.indexOf("--ca") + 1] = new URL("../support/certs/other-ca.pem", import.meta.url).pathname;
+    flags[flags.indexOf("--ca") + 1] = new URL("../../sim/test-certs/other-ca.pem", import.meta.url).pathname;
     const run = await runCli(["doctor", ...flags], { EC20_SMTP_PASSWORD: PASSWORD });
     t.is(run.code, 5, run.stdout + run.stderr);
     t.is(verdictOf(run.stdout, "connection"), "PASS");

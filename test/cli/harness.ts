@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createSimulator, type Fault, type Simulator, realScheduler } from "../../sim/index";
-import { startSmtpFixture, type SmtpFaults, type SmtpFixture, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, type SmtpFaults, type SmtpFixture, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 
 export const BIN = fileURLToPath(new URL("../../hosts/node/bin/ec20-mail.mjs", import.meta.url));
-export const CA = fileURLToPath(new URL("../support/certs/ca.pem", import.meta.url));
+export const CA = fileURLToPath(new URL("../../sim/test-certs/ca.pem", import.meta.url));
 export const PASSWORD = "s3cret-Pa55word!";
 
 export interface SimRig {

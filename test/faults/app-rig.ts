@@ -19,7 +19,7 @@ import type { MailerSettings } from "../../src/mailer/types";
 import { Outbox } from "../../src/outbox/outbox";
 import { createSimulator, VirtualClock, type DeliverFn, type DeliveryRequest, type DeliveryResult, type Fault } from "../../sim/index";
 import { PowerLoss, RamStorage } from "../outbox/ram-storage";
-import { startSmtpFixture, testCerts, type SmtpFaults, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, testCerts, type SmtpFaults, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 import { simulatorPins } from "./pins";
 
 /** Wall-clock start of every run: 2027-01-15 08:00:00 UTC plus 100 s (reports fall on full hours). */

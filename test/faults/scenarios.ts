@@ -3,7 +3,7 @@
 // then wakes on its own schedule until the alarm is delivered (or, for a permanent failure, until
 // the next hourly report says it failed).
 import type { Fault } from "../../sim/index";
-import { testCerts } from "../support/smtp-fixture";
+import { testCerts } from "../../sim/local-smtp-server";
 import type { Device, DeviceOptions } from "./app-rig";
 
 /** What must hold at the end: "once" = the alarm delivered exactly once, nothing left queued;

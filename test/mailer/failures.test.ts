@@ -9,7 +9,7 @@ import { ValidationError } from "../../src/mail/errors";
 import { Mailer } from "../../src/mailer/mailer";
 import type { AtCommand } from "../../src/at/types";
 import { nodeClock } from "../../hosts/node/clock";
-import { testCerts } from "../support/smtp-fixture";
+import { testCerts } from "../../sim/local-smtp-server";
 import { pattern, startRig } from "./rig";
 
 type Rig = Awaited<ReturnType<typeof startRig>>;

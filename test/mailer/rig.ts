@@ -9,7 +9,7 @@ import { Mailer } from "../../src/mailer/mailer";
 import type { MailerSettings, Progress } from "../../src/mailer/types";
 import { nodeClock } from "../../hosts/node/clock";
 import { createSimulator, realScheduler, type Fault, type DeliverFn } from "../../sim/index";
-import { startSmtpFixture, testCerts, type SmtpFaults, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, testCerts, type SmtpFaults, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 
 export interface RigOptions {
   mode: SmtpFixtureMode;

@@ -6,7 +6,7 @@ import { BytesSource } from "../../src/ec20/commands/checksum";
 import { SettingsApplier, SettingsError } from "../../src/mailer/configure";
 import { Mailer } from "../../src/mailer/mailer";
 import type { MailerSettings } from "../../src/mailer/types";
-import { testCerts } from "../support/smtp-fixture";
+import { testCerts } from "../../sim/local-smtp-server";
 import { startModemRig } from "../faults/modem-rig";
 
 const ca = new TextEncoder().encode(testCerts.caPem);

@@ -5,7 +5,7 @@
 import test from "ava";
 import net from "node:net";
 import { deliver } from "../../sim/smtp-delivery";
-import { startSmtpFixture, type SmtpFaults, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, type SmtpFaults, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 import { requestFor, resolveTestHost } from "../support/delivery-request";
 
 const options = { resolve: resolveTestHost };

@@ -6,7 +6,7 @@ import test from "ava";
 import net from "node:net";
 import { deliver } from "../../sim/smtp-delivery";
 import type { DeliveryRequest } from "../../sim/delivery-types";
-import { startSmtpFixture, testCerts, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, testCerts, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 import { requestFor, resolveTestHost } from "../support/delivery-request";
 
 const options = { resolve: resolveTestHost };

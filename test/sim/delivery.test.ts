@@ -9,7 +9,7 @@ import path from "node:path";
 import type { AddressObject } from "mailparser";
 import { deliver } from "../../sim/smtp-delivery";
 import type { DeliveryRequest } from "../../sim/delivery-types";
-import { startSmtpFixture, type SmtpFixtureMode } from "../support/smtp-fixture";
+import { startSmtpFixture, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 import { requestFor, resolveTestHost, utf8Hex } from "../support/delivery-request";
 
 const options = { resolve: resolveTestHost };

@@ -3,7 +3,7 @@
 // (test/support) receives it. Proves the seam between the two halves of the simulator.
 import test from "ava";
 import { createSimulator, realScheduler } from "../../sim/index";
-import { startSmtpFixture, testCerts } from "../support/smtp-fixture";
+import { startSmtpFixture, testCerts } from "../../sim/local-smtp-server";
 
 /** A small driver over the in-process port with real timers: waits on bytes, never on sleeps. */
 function realHost(sim: ReturnType<typeof createSimulator>) {

@@ -2,7 +2,7 @@
 // resolver that knows the test host names (and nothing else) so no test ever touches real DNS.
 
 import type { DeliveryRequest } from "../../sim/delivery-types";
-import { testCerts, type SmtpFixture } from "./smtp-fixture";
+import { testCerts, type SmtpFixture } from "../../sim/local-smtp-server";
 
 /** Names that resolve to the fixture's loopback address; every other name fails like NXDOMAIN. */
 export const testHosts: Readonly<Record<string, string>> = {

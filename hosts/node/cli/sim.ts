@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSimulator, parseFault, type Fault, realScheduler } from "../../../sim/index";
-import { startSmtpFixture, type SmtpFixtureMode } from "../../../test/support/smtp-fixture";
+import { startSmtpFixture, type SmtpFixtureMode } from "../../../sim/local-smtp-server";
 import { CliError, EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 import { list, parseCommandLine, readSecret, str } from "./options";
@@ -33,7 +33,7 @@ export const SIM_HELP = `usage: ec20-mail sim [--mailbox DIR] [--smtp-mode tls|s
 Starts the EC20 simulator on a pseudo-terminal and a local SMTP server on 127.0.0.1 that requires
 AUTH (account --user, default "sensor"; password from EC20_SMTP_PASSWORD or --password-file, else
 the test default "s3cret") and stores each message in --mailbox DIR (default: a new temporary
-folder). In tls/starttls mode the server's certificate is signed by test/support/certs/ca.pem
+folder). In tls/starttls mode the server's certificate is signed by sim/test-certs/ca.pem
 (TEST ONLY). Runs until Ctrl-C.
 
 Fault specs (repeatable), as in sim/faults.ts:
@@ -83,7 +83,7 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const pty = await sim.attachPty();
   sim.powerOn();
-  const ca = fileURLToPath(new URL("../../../test/support/certs/ca.pem", import.meta.url));
+  const ca = fileURLToPath(new URL("../../../sim/test-certs/ca.pem", import.meta.url));
   const ssltype = mode === "plain" ? 0 : mode === "tls" ? 1 : 2;
   io.out(`EC20 simulator on ${pty.path} (time factor ${timeFactor}; RDY in ${sim.timing.scale(sim.timing.table.rdy)} ms)\n`);
   io.out(`SMTP server on 127.0.0.1:${fixture.port} (${mode}), account "${user}", password ${password === undefined ? "s3cret (test default)" : "from EC20_SMTP_PASSWORD / --password-file"}\n`);

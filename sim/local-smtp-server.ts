@@ -21,10 +21,10 @@ tls.TLSSocket.prototype.getProtocol = function getProtocol(this: tls.TLSSocket) 
   return this.destroyed ? null : unguardedGetProtocol.call(this);
 };
 
-const certDir = new URL("./certs/", import.meta.url);
+const certDir = new URL("./test-certs/", import.meta.url);
 const readCert = (name: string) => readFileSync(new URL(name, certDir), "utf8");
 
-/** TEST-ONLY certificates (test/support/certs/make-certs.sh). */
+/** TEST-ONLY certificates (sim/test-certs/make-certs.sh). */
 export const testCerts = {
   /** The CA that signed the server certificate. */
   caPem: readCert("ca.pem"),

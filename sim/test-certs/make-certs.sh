@@ -1,5 +1,5 @@
 #!/bin/sh
-# Makes the TEST-ONLY certificates used by test/support/smtp-fixture.ts. Run once; the output is
+# Makes the TEST-ONLY certificates used by sim/local-smtp-server.ts. Run once; the output is
 # committed so tests never depend on openssl at run time. The private keys are public: never trust
 # these certificates outside the test suite.
 #
