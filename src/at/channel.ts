@@ -369,12 +369,13 @@ export class AtChannel implements FramerSink {
     this.#dataSent = 0;
     this.#blockSent = 0;
     this.#awaitingAck = false;
-    this.#framer.ackMode = false;
-    this.#framer.promptMode = job.command.data !== undefined;
+    const framer = this.#framer;
+    framer.ackMode = false;
+    framer.promptMode = job.command.data !== undefined;
     this.#send(out, line.length + 1);
     if (this.#trace) this.#trace("tx", traceOf(job.command));
-    this.#arm(job.command.timeoutMs);
-    this.#pump();
+    this.#pump(); // arms the deadline when it writes
+    if (this.#deadline === Infinity && this.#job === job) this.#arm(job.command.timeoutMs); // port full: count from now
   }
 
   #send(bytes: Uint8Array, length: number): void {
@@ -534,11 +535,12 @@ export class AtChannel implements FramerSink {
     this.#disarm();
     this.#job = undefined;
     this.#state = IDLE;
-    this.#framer.ackMode = false;
-    this.#framer.promptMode = false;
+    const framer = this.#framer;
+    framer.ackMode = false;
+    framer.promptMode = false;
     this.#outOffset = this.#outEnd;
     this.#report(job, error);
-    this.#advance();
+    if (this.#queue.length > 0) this.#advance();
   }
 
   #report(job: Job, error: AtError | undefined): void {
