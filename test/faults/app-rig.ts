@@ -21,6 +21,7 @@ import { createSimulator, VirtualClock, type DeliverFn, type DeliveryRequest, ty
 import { PowerLoss, RamStorage } from "../outbox/ram-storage";
 import { startSmtpFixture, testCerts, type SmtpFaults, type SmtpFixtureMode } from "../../sim/local-smtp-server";
 import { simulatorPins } from "./pins";
+import { virtualDrive } from "./virtual-drive";
 
 /** Wall-clock start of every run: 2027-01-15 08:00:00 UTC plus 100 s (reports fall on full hours). */
 export const WALL_START_S = 1_800_000_000 + 100;
@@ -83,7 +84,7 @@ export async function startDevice(options: DeviceOptions) {
   const trace: string[] = [];
   const logs: string[] = [];
   const log: Log = (level, message) => logs.push(`${Math.round(clock.now())} ${level}: ${message}`);
-  const pending = new Set<Promise<unknown>>();
+  const { track, drive } = virtualDrive(clock);
   const deliveries: Delivery[] = [];
   const rungs: (RecoveryRung | "none")[] = [];
   const outboxStorage = new RamStorage({ blocks: 8, blockSize: 1024, mode: "flash" });
@@ -104,29 +105,10 @@ export async function startDevice(options: DeviceOptions) {
     scheduler: clock,
     timeFactor: 1,
     faults: options.simFaults,
-    deliver: (request, o) => {
-      const p = engine(request, o);
-      pending.add(p);
-      const done = () => pending.delete(p);
-      p.then(done, done);
-      return p;
-    },
+    deliver: track(() => engine),
   });
   const pins = simulatorPins(sim, clock);
 
-  /** Runs `work` to its end in virtual time, waiting in real time only for the SMTP engine. */
-  async function drive<T>(work: Promise<T>, limitMs = 24 * 3600_000): Promise<T> {
-    let settled = false;
-    const watched = work.finally(() => (settled = true));
-    watched.catch(() => {});
-    const start = clock.now();
-    for (;;) {
-      await clock.until(() => settled || pending.size > 0, limitMs - (clock.now() - start));
-      if (settled) break;
-      await Promise.allSettled([...pending]);
-    }
-    return watched;
-  }
 
   let channel: AtChannel | undefined;
   let outbox: Outbox | undefined;

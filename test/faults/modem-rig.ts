@@ -8,6 +8,7 @@ import { ModemRecovery } from "../../src/ec20/recovery";
 import type { Log } from "../../src/host/types";
 import { createSimulator, VirtualClock, type DeliverFn, type Fault } from "../../sim/index";
 import { simulatorPins } from "./pins";
+import { virtualDrive } from "./virtual-drive";
 
 export interface ModemRigOptions {
   faults?: Fault[];
@@ -21,19 +22,13 @@ export function startModemRig(options: ModemRigOptions = {}) {
   const trace: string[] = [];
   const logs: string[] = [];
   const log: Log = (level, message) => logs.push(`${Math.round(clock.now())} ${level}: ${message}`);
-  const pending = new Set<Promise<unknown>>();
+  const { track, drive } = virtualDrive(clock);
   const deliver: DeliverFn = options.deliver ?? (async () => ({ err: 0, protocolError: 0 }));
   const sim = createSimulator({
     scheduler: clock,
     timeFactor: 1,
     faults: options.faults,
-    deliver: (request, o) => {
-      const p = deliver(request, o);
-      pending.add(p);
-      const done = () => pending.delete(p);
-      p.then(done, done);
-      return p;
-    },
+    deliver: track(() => deliver),
   });
   const channel = new AtChannel({ open: sim.openDriverPort, clock, log, trace: (d, text) => trace.push(`${Math.round(clock.now())} ${d} ${text}`) });
   const pins = simulatorPins(sim, clock);
@@ -41,19 +36,6 @@ export function startModemRig(options: ModemRigOptions = {}) {
   const power = new ModemPower({ channel, clock, lines, log });
   const recovery = new ModemRecovery({ channel, power, clock, log, hasResetLine: options.hasResetLine !== false });
 
-  /** Runs `work` to the end in virtual time; throws if it needs more than `limitMs` of it. */
-  async function drive<T>(work: Promise<T>, limitMs = 24 * 3600_000): Promise<T> {
-    let settled = false;
-    const watched = work.finally(() => (settled = true));
-    watched.catch(() => {});
-    const start = clock.now();
-    for (;;) {
-      await clock.until(() => settled || pending.size > 0, limitMs - (clock.now() - start));
-      if (settled) break;
-      await Promise.allSettled([...pending]);
-    }
-    return watched;
-  }
 
   return { clock, sim, channel, pins: pins.log, power, recovery, trace, logs, log, drive };
 }
