@@ -6,61 +6,36 @@
 
 import type { Clock, TimerHandle } from "../../src/host/types";
 import type { XsWorker } from "./worker";
+import { XsClock } from "./xs-host";
 
-interface StepTimer {
-  due: number;
-  seq: number;
-  callback: () => void;
-  cancelled: boolean;
-}
-
+/**
+ * The XS host's own sorted-timer clock (XsClock), driven from Node: one timer per `fireNext`, with
+ * time jumping straight to its deadline.
+ */
 export class StepClock implements Clock {
-  #now = 0;
-  #seq = 0;
-  /** Pending timers sorted by (due, seq): insertion from the end, as most timers are set in order. */
-  readonly #timers: StepTimer[] = [];
+  readonly #timers = new XsClock();
 
   now(): number {
-    return this.#now;
+    return this.#timers.now();
   }
 
   setTimer(callback: () => void, ms: number): TimerHandle {
-    const timer: StepTimer = { due: this.#now + (ms > 0 ? ms : 0), seq: this.#seq++, callback, cancelled: false };
-    const timers = this.#timers;
-    let i = timers.length;
-    while (i > 0 && timers[i - 1].due > timer.due) i--;
-    timers.splice(i, 0, timer);
-    return timer;
+    return this.#timers.setTimer(callback, ms);
   }
 
   clearTimer(handle: TimerHandle): void {
-    if (!handle) return;
-    const timer = handle as StepTimer;
-    timer.cancelled = true;
-    // Removed at once: a cancelled far deadline (a 300 s AT+QSMTPPUT timeout) would otherwise stay
-    // in the list and slow every insertion of a long session.
-    const i = this.#timers.indexOf(timer);
-    if (i >= 0) this.#timers.splice(i, 1);
+    if (handle) this.#timers.clearTimer(handle);
   }
 
   /** The earliest pending deadline, or null. */
   nextDue(): number | null {
-    this.#dropCancelled();
-    return this.#timers.length > 0 ? this.#timers[0].due : null;
+    return this.#timers.nextDue();
   }
 
   /** Fires the earliest timer (time becomes its deadline). Returns false when none is pending. */
   fireNext(): boolean {
-    this.#dropCancelled();
-    const timer = this.#timers.shift();
-    if (!timer) return false;
-    if (timer.due > this.#now) this.#now = timer.due;
-    timer.callback();
-    return true;
-  }
-
-  #dropCancelled(): void {
-    while (this.#timers.length > 0 && this.#timers[0].cancelled) this.#timers.shift();
+    const due = this.#timers.nextDue();
+    return due !== null && this.#timers.fireNext(due) === 1; // never jump past the deadline
   }
 }
 
