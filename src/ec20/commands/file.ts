@@ -1,12 +1,12 @@
 // Declarations and typed functions of the FILE commands (facts 1): AT+QFUPL (ACK mode, checksum
 // checked), AT+QFLST, AT+QFDEL, AT+QFLDS. Errors come from the FILE table (400-426).
 
-import type { ByteSource } from "../../at/types";
+import type { ByteSource, DataPhase } from "../../at/types";
 import { ModemError } from "../errors";
 import { FILE_NAME_MAX_BYTES, UPLOAD_ACK_BLOCK, UPLOAD_TIMEOUT_S } from "../limits";
 import { ChecksumSource } from "./checksum";
-import { buildCommand, declare, int, str } from "./declare";
-import { allInts, execute, InfoCollector, queryList, queryOne, runCommand } from "./run";
+import { declare, int, str } from "./declare";
+import { allInts, execute, queryList, queryOne, transfer } from "./run";
 import type { CommandChannel } from "./run";
 import { LOCAL_MS, OWN_TIMEOUT_MARGIN_MS } from "./timeouts";
 
@@ -97,20 +97,11 @@ export async function uploadFile(
 ): Promise<UploadResult> {
   const ackMode = options.ackMode ?? true;
   const timeoutS = options.timeoutS ?? defaultUploadTimeoutS(length);
-  const command = buildCommand(QFUPL, [name, length, timeoutS, ackMode ? 1 : 0]);
   const summed = new ChecksumSource(source);
-  command.data = { length, source: summed };
-  if (ackMode) command.data.ackBlock = UPLOAD_ACK_BLOCK;
-  if (options.onProgress) command.data.onProgress = options.onProgress;
-  const info = new InfoCollector(QFUPL, 1);
-  command.onInfo = info.accept;
-  await runCommand(ch, QFUPL, command);
-  info.check(command);
-  const result = info.items[0];
-  const trace = command.traceAs ?? command.line;
-  if (!result) {
-    throw new ModemError({ family: "file", kind: "response", code: 0, meaning: "no +QFUPL line before OK", retry: "transient", reason: "garbled response; upload again", command: trace });
-  }
+  const data: DataPhase = { length, source: summed };
+  if (ackMode) data.ackBlock = UPLOAD_ACK_BLOCK;
+  if (options.onProgress) data.onProgress = options.onProgress;
+  const { result, trace } = await transfer(ch, QFUPL, [name, length, timeoutS, ackMode ? 1 : 0], data);
   if (result.size !== length || result.checksum !== summed.checksum) {
     throw new ModemError({
       family: "file", kind: "checksum", code: 0, retry: "transient", command: trace,

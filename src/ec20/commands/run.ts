@@ -1,7 +1,7 @@
 // Runs declared commands over any channel that can run an AtCommand, collects their information
 // responses through the declaration's parser (bounded), and turns every failure into a ModemError.
 
-import type { AtCommand, LineView } from "../../at/types";
+import type { AtCommand, DataPhase, LineView } from "../../at/types";
 import { ModemError, toModemError } from "../errors";
 import { buildCommand } from "./declare";
 import type { ArgValue, CommandDecl } from "./declare";
@@ -74,6 +74,24 @@ export async function queryOne<R>(ch: CommandChannel, decl: CommandDecl<R>, valu
   info.check(command);
   if (info.items.length === 0) throw responseError(decl, command, `no ${decl.expect} line before OK`);
   return info.items[0];
+}
+
+/**
+ * A command with a data phase whose outcome is one information line (`+QFUPL: <size>,<checksum>`,
+ * `+QSMTPBODY: <length>`). Resolves with the parsed line and the command's trace form, for the
+ * caller's own checks of what the modem took.
+ */
+export async function transfer<R>(
+  ch: CommandChannel, decl: CommandDecl<R>, values: readonly ArgValue[], data: DataPhase,
+): Promise<{ result: R; trace: string }> {
+  const command = buildCommand(decl, values);
+  command.data = data;
+  const info = new InfoCollector(decl, 1);
+  command.onInfo = info.accept;
+  await runCommand(ch, decl, command);
+  info.check(command);
+  if (info.items.length === 0) throw responseError(decl, command, `no ${decl.expect} line before OK`);
+  return { result: info.items[0], trace: command.traceAs ?? command.line };
 }
 
 export function responseError(decl: CommandDecl<unknown>, command: AtCommand, meaning: string): ModemError {

@@ -2,7 +2,7 @@
 // AT+QSMTPCFG key (write and query), QSMTPDST, QSMTPSUB, QSMTPBODY, QSMTPATT, QSMTPCLR, QSMTPPUT.
 // Errors come from the SMTP table (651-682); +QSMTPPUT's result also carries the server's reply code.
 
-import type { ByteSource, LineView } from "../../at/types";
+import type { ByteSource, DataPhase, LineView } from "../../at/types";
 import { ModemError, resultError } from "../errors";
 import {
   BODY_INPUT_TIME_S, BODY_MAX_BYTES, CONTEXT_ID, MAX_ATTACHMENTS, MAX_RECIPIENTS, PUT_TIMEOUT_S, SMTP_STRING_MAX_BYTES,
@@ -10,7 +10,7 @@ import {
 } from "../limits";
 import { buildCommand, declare, int, key, secret, str } from "./declare";
 import type { CommandDecl } from "./declare";
-import { allInts, execute, InfoCollector, queryList, queryOne, responseError, runCommand } from "./run";
+import { allInts, execute, queryList, queryOne, responseError, runCommand, transfer } from "./run";
 import type { CommandChannel } from "./run";
 import { LOCAL_MS, OWN_TIMEOUT_MARGIN_MS } from "./timeouts";
 
@@ -184,18 +184,14 @@ export async function setBody(
   ch: CommandChannel, charset: 0 | 1 | 2 | 3, source: ByteSource, length: number,
   options: { inputTimeS?: number; onProgress?(sent: number, total: number): void } = {},
 ): Promise<number> {
-  const command = buildCommand(QSMTPBODY, [charset, length, options.inputTimeS ?? BODY_INPUT_TIME_S.default]);
-  command.data = { length, source };
-  if (options.onProgress) command.data.onProgress = options.onProgress;
-  const info = new InfoCollector(QSMTPBODY, 1);
-  command.onInfo = info.accept;
-  await runCommand(ch, QSMTPBODY, command);
-  info.check(command);
-  const accepted = info.items[0];
-  if (accepted === undefined) throw responseError(QSMTPBODY, command, "no +QSMTPBODY line before OK");
+  const data: DataPhase = { length, source };
+  if (options.onProgress) data.onProgress = options.onProgress;
+  const { result: accepted, trace } = await transfer(
+    ch, QSMTPBODY, [charset, length, options.inputTimeS ?? BODY_INPUT_TIME_S.default], data,
+  );
   if (accepted !== length) {
     throw new ModemError({
-      family: "smtp", kind: "checksum", code: 0, retry: "transient", command: command.traceAs ?? command.line,
+      family: "smtp", kind: "checksum", code: 0, retry: "transient", command: trace,
       meaning: `body cut short: sent ${length} bytes, modem took ${accepted}`,
       reason: "input time ran out or bytes were lost; clear and set the body again",
     });
