@@ -71,6 +71,7 @@ export async function startNodeRig(options: { baud: number; pollMs?: number; on?
     open,
     clock,
     log,
+    encoder: new TextEncoder(),
     trace: (direction, text) => {
       if (direction !== "tx") return;
       const name = text.startsWith("<") ? "<data>" : text === "+++" ? "+++" : commandKey(text);

@@ -14,6 +14,14 @@ declare module "timer" {
   export { Timer as default };
 }
 
+declare module "text/encoder" {
+  /** Moddable's TextEncoder ($(MODDABLE)/modules/data/text/encoder): UTF-8, natively. */
+  export default class TextEncoder {
+    encode(source: string): Uint8Array;
+    encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+  }
+}
+
 declare module "preference" {
   /** NVS on the ESP32: domain and key at most 15 characters, values at most 4000 bytes; every set commits. */
   var Preference: {

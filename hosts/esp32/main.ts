@@ -10,6 +10,7 @@ import Digital from "embedded:io/digital";
 import Timer from "timer";
 import Time from "time";
 import Preference from "preference";
+import TextEncoder from "text/encoder";
 import { sleep, wakeCause } from "deepsleep";
 import { AtChannel } from "at/channel";
 import { ModemPower } from "ec20/power";
@@ -21,6 +22,9 @@ import { openModemPins } from "esp32/pins";
 import { Esp32SerialLink } from "esp32/serial";
 import { runWake } from "esp32/wake";
 import type { WakeContext } from "esp32/wake";
+
+/** Moddable's native encoder: copies command lines without a per-character loop in XS. */
+const encoder = new TextEncoder();
 
 /** A whole wake (power-on up to 15 s + RDY probes, network, sending, power-off up to 66 s) must end
  *  within this; then the modem is powered off and the device sleeps whatever the app is doing. */
@@ -49,7 +53,7 @@ async function wake(settings: DeviceConfig, cause: string): Promise<number | und
   const clock = new Esp32Clock(Timer, Time);
   const pins = openModemPins(Digital, settings.pins);
   const link = new Esp32SerialLink(Serial, { ...settings.uart, baud: settings.baud });
-  const channel = new AtChannel({ open: link.open, clock, log });
+  const channel = new AtChannel({ open: link.open, clock, log, encoder });
   const power = new ModemPower({
     channel,
     clock,

@@ -3,7 +3,7 @@
 // lets Node call functions a test entry exposes. A test entry builds the core under test with these
 // (e.g. `new AtChannel({ open: host.serial("modem"), clock: host.clock, log: host.log })`).
 
-import type { Clock, Log, LogLevel, OpenSerial, SerialEvents, SerialPort, TimerHandle } from "../../src/host/types";
+import type { Clock, Log, LogLevel, OpenSerial, SerialEvents, SerialPort, TextEncoding, TimerHandle } from "../../src/host/types";
 import { decodeMessage, encodeMessage, type CallHeader, type OutHeader, type ReplyHeader } from "./wire";
 import { bufferOf, xsnapGlobals, type XsnapGlobals } from "./xsnap-globals";
 
@@ -210,6 +210,8 @@ export interface XsHost {
   /** Sends an event to Node now (e.g. a command's completion); Node collects it in order. */
   emit(name: string, value?: unknown): void;
   readonly xsnap: XsnapGlobals;
+  /** xsnap's native TextEncoder, as the ESP32 host passes Moddable's (see TextEncoding). */
+  readonly encoder: TextEncoding;
 }
 
 let installed: XsHost | undefined;
@@ -251,6 +253,7 @@ export function xsHost(): XsHost {
       out({ out: "emit", name, value });
     },
     xsnap,
+    encoder: new (globalThis as unknown as { TextEncoder: new () => TextEncoding }).TextEncoder(),
   };
 
   exposed.set("$advance", (args: { to: number }) => ({ fired: clock.fireNext(args.to) }));

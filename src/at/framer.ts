@@ -12,8 +12,6 @@ import { Line } from "./line";
  */
 export const LINE_CAPACITY = 256;
 
-const CR = 0x0d;
-const LF = 0x0a;
 const ACK = 0x41; // 'A'
 const PROMPT = 0x3e; // '>'
 
@@ -28,14 +26,27 @@ export interface FramerSink {
   onOverflow(): void;
 }
 
+/** New bytes scanned at a time: the channel reads at most this many (one ESP32 RX FIFO) into `window`. */
+export const FRAMER_WINDOW = 128;
+
 export class Framer {
   /** Set by the channel while an ACK-mode upload waits for `A`: a bare A is then an event, not a line. */
   ackMode = false;
   /** Set by the channel while a command waits for a `>` prompt. */
   promptMode = false;
-  readonly #buffer = new Uint8Array(LINE_CAPACITY);
+  /**
+   * `[0, LINE_CAPACITY)` keeps the start of an unfinished line, right-aligned so it runs on into the
+   * window; `[LINE_CAPACITY, +FRAMER_WINDOW)` is the window new bytes are read into; one more byte
+   * holds a sentinel. Lines are handed out where they lie (the Line is a window on this buffer), so
+   * a byte is copied once, natively, by the port's read.
+   */
+  readonly #buffer = new Uint8Array(LINE_CAPACITY + FRAMER_WINDOW + 1);
+  /** Where new bytes go: read up to FRAMER_WINDOW bytes into it, then call `received(n)`. */
+  readonly window = this.#buffer.subarray(LINE_CAPACITY, LINE_CAPACITY + FRAMER_WINDOW);
   readonly #line = new Line(this.#buffer);
-  #length = 0;
+  /** Bytes of an unfinished line held just before the window. */
+  #held = 0;
+  /** Inside a line that overflowed: its bytes are dropped up to its end. */
   #discarding = false;
   readonly #sink: FramerSink;
 
@@ -43,80 +54,88 @@ export class Framer {
     this.#sink = sink;
   }
 
-  /**
-   * Feeds `bytes[start .. end)`. Never throws for any input; the sink's own errors propagate.
-   * One tight scan per line finds the terminator and `set` copies the line's bytes natively. (XS meters
-   * `indexOf` per element too, and it would scan past `end` into stale bytes of the caller's buffer;
-   * the scan below stops at `end`: measured on XS, see docs/performance.md.)
-   */
+  /** Feeds `bytes[start .. end)`, copied through the window. Never throws for any input; the sink's own errors propagate. */
   push(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    // Locals, not fields, in the loop: XS pays for every private-field access.
+    const window = this.window;
+    while (start < end) {
+      const n = end - start < FRAMER_WINDOW ? end - start : FRAMER_WINDOW;
+      window.set(start === 0 && n === bytes.length ? bytes : bytes.subarray(start, start + n));
+      this.received(n);
+      start += n;
+    }
+  }
+
+  /**
+   * Hands out every line ended by the `n` new bytes in `window` and keeps the unfinished rest. A zero
+   * sentinel after them ends the tight loops without a bounds test per byte (XS pays for every
+   * operation: measured, see docs/performance.md); a real control byte inside a line is told apart
+   * by its position.
+   */
+  received(n: number): void {
+    const b = this.#buffer;
     const sink = this.#sink;
-    let length = this.#length;
+    const line = this.#line;
+    const total = LINE_CAPACITY + n;
+    b[total] = 0;
     let discarding = this.#discarding;
-    let i = start;
-    while (i < end) {
-      if (length === 0 && !discarding) {
-        // Empty lines, lone CR or LF, the CR LF before every response: skipped in one tight loop.
-        let c = bytes[i];
-        while (c === 13 || c === 10) {
-          if (++i === end) break;
-          c = bytes[i];
-        }
-        if (i === end) break;
+    const held = this.#held;
+    // Cleared first: if a sink throws, the rest of this piece is lost but nothing stale is kept.
+    this.#held = 0;
+    this.#discarding = false;
+    let p = LINE_CAPACITY;
+    // Start of the current line, or -1 between lines (where CR/LF runs, `A` and `>` are looked for).
+    let s = held > 0 || discarding ? LINE_CAPACITY - held : -1;
+    for (;;) {
+      if (s < 0) {
+        let c = b[p];
+        while (c === 13 || c === 10) c = b[++p]; // empty lines, the CR LF around every response
+        if (p === total) break;
         if (c === ACK && this.ackMode) {
-          i++;
+          p++;
           sink.onAck();
           continue;
         }
         if (c === PROMPT && this.promptMode) {
-          i++;
+          p++;
           sink.onPrompt();
           continue;
         }
+        s = p;
       }
-      // One pass to the next terminator; CR and LF are the only bytes <= 13 that matter.
-      let stop = i;
-      for (;;) {
-        while (stop < end && bytes[stop] > 13) stop++;
-        if (stop === end) break;
-        const c = bytes[stop];
-        if (c === 13 || c === 10) break;
-        stop++; // another control byte: part of the line
+      while (b[p] > 13) p++;
+      if (p === total) break; // unfinished: kept below
+      const c = b[p];
+      if (c !== 13 && c !== 10) {
+        p++; // another control byte: part of the line
+        continue;
       }
-      const n = stop - i;
-      if (discarding) {
-        discarding = stop === end; // the overflowing line goes on in the next piece
-      } else if (length + n > LINE_CAPACITY) {
-        length = 0;
-        discarding = stop === end;
-        this.#length = 0;
-        this.#discarding = discarding;
+      if (discarding) discarding = false; // the end of a line that overflowed
+      else if (p - s > LINE_CAPACITY) sink.onOverflow();
+      else {
+        line.start = s;
+        line.end = p;
+        line.fields = -1;
+        sink.onLine(line);
+      }
+      s = -1;
+      p++;
+    }
+    if (s >= 0 && !discarding) {
+      const keep = total - s;
+      if (keep > LINE_CAPACITY) {
+        discarding = true;
         sink.onOverflow();
       } else {
-        if (n > 0) {
-          this.#buffer.set(bytes.subarray(i, stop), length);
-          length += n;
-        }
-        if (stop < end && length > 0) {
-          this.#length = 0;
-          this.#discarding = false;
-          this.#line.reset(length);
-          length = 0;
-          sink.onLine(this.#line);
-        }
+        b.copyWithin(LINE_CAPACITY - keep, s, total);
+        this.#held = keep;
       }
-      i = stop + 1;
-      if (i < end && bytes[i] === LF && bytes[stop] === CR) i++; // the LF of CR LF, without a loop turn
     }
-    this.#length = length;
     this.#discarding = discarding;
   }
 
   /** Drops a partial line (e.g. after the modem rebooted mid-line). */
   reset(): void {
-    this.#length = 0;
+    this.#held = 0;
     this.#discarding = false;
   }
-
 }

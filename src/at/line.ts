@@ -1,4 +1,4 @@
-// A received line as a view over the framer's fixed buffer: prefix tests and field access without
+// A received line as a window on the framer's fixed buffer: prefix tests and field access without
 // building strings per byte. Fields are split once per line, on first use, into offsets.
 
 import type { LineView } from "./types";
@@ -14,58 +14,61 @@ const SPACE = 0x20;
 const PLUS = 0x2b;
 
 export class Line implements LineView {
-  /** Bytes of the line live in `bytes[0 .. length)`; owned by the framer and reused. */
+  /** The line is `bytes[start .. end)`: a window on the framer's buffer, moved for every line. */
   readonly bytes: Uint8Array;
-  length = 0;
-  #split = false;
-  #count = 0;
+  start = 0;
+  end = 0;
+  /** Fields split for the current line (-1: not yet). The framer sets -1 with every new window. */
+  fields = -1;
   readonly #bounds = new Int16Array(MAX_FIELDS * 2);
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
 
-  /** The framer calls this when the buffer holds a new line. */
-  reset(length: number): void {
-    this.length = length;
-    this.#split = false;
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** Points the view at a new line, `bytes[start .. end)`. */
+  reset(start: number, end: number): void {
+    this.start = start;
+    this.end = end;
+    this.fields = -1;
   }
 
   text(): string {
-    return latin1(this.bytes, 0, this.length);
+    return latin1(this.bytes, this.start, this.end);
   }
 
   startsWith(prefix: Uint8Array): boolean {
-    const n = prefix.length;
-    if (n > this.length) return false;
-    const b = this.bytes;
-    for (let i = 0; i < n; i++) if (b[i] !== prefix[i]) return false;
-    return true;
+    return matchesAt(this.bytes, this.start, this.end, prefix);
   }
 
   /** True when the line is exactly `word` (e.g. OK). */
   equals(word: Uint8Array): boolean {
-    return word.length === this.length && this.startsWith(word);
+    return word.length === this.end - this.start && matchesAt(this.bytes, this.start, this.end, word);
   }
 
   fieldCount(): number {
-    if (!this.#split) this.#splitFields();
-    return this.#count;
+    if (this.fields < 0) this.#splitFields();
+    return this.fields;
   }
 
   int(i: number): number {
     const [start, end] = this.#field(i);
     if (start < 0) return NaN;
+    const b = this.bytes;
     let p = start;
     let negative = false;
-    if (this.bytes[p] === 0x2d) {
+    if (b[p] === 0x2d) {
       negative = true;
       p++;
     }
     if (p >= end) return NaN;
     let value = 0;
     for (; p < end; p++) {
-      const d = this.bytes[p] - 0x30;
+      const d = b[p] - 0x30;
       if (d < 0 || d > 9) return NaN;
       value = value * 10 + d;
     }
@@ -98,8 +101,8 @@ export class Line implements LineView {
 
   /** Bounds of field i with quotes and surrounding spaces removed; [-1, -1] when absent. */
   #field(i: number): [number, number] {
-    if (!this.#split) this.#splitFields();
-    if (i < 0 || i >= this.#count) return [-1, -1];
+    if (this.fields < 0) this.#splitFields();
+    if (i < 0 || i >= this.fields) return [-1, -1];
     let start = this.#bounds[i * 2];
     let end = this.#bounds[i * 2 + 1];
     const b = this.bytes;
@@ -113,13 +116,12 @@ export class Line implements LineView {
   }
 
   #splitFields(): void {
-    this.#split = true;
     const b = this.bytes;
-    const n = this.length;
-    let p = 0;
+    const n = this.end;
+    let p = this.start;
     // `+NAME: a,b` -> fields after the colon; a line without that prefix is split from its start.
-    if (n > 0 && b[0] === PLUS) {
-      let c = 1;
+    if (p < n && b[p] === PLUS) {
+      let c = p + 1;
       while (c < n && b[c] !== COLON) c++;
       if (c < n) {
         p = c + 1;
@@ -128,7 +130,7 @@ export class Line implements LineView {
     }
     let count = 0;
     if (p >= n) {
-      this.#count = 0;
+      this.fields = 0;
       return;
     }
     let start = p;
@@ -150,8 +152,16 @@ export class Line implements LineView {
       this.#bounds[count * 2 + 1] = n;
     }
     count++;
-    this.#count = count < MAX_FIELDS ? count : MAX_FIELDS;
+    this.fields = count < MAX_FIELDS ? count : MAX_FIELDS;
   }
+}
+
+/** True when `bytes[start .. end)` begins with `prefix`. */
+export function matchesAt(bytes: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  const n = prefix.length;
+  if (n > end - start) return false;
+  for (let i = 0; i < n; i++) if (bytes[start + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Bytes 0x00-0xFF to a string, one character per byte (modem text is ASCII). */
@@ -169,6 +179,6 @@ export function ascii(text: string): Uint8Array {
 /** A standalone LineView of `text`, for tests and for parsers fed from elsewhere. */
 export function lineViewOf(text: string): LineView {
   const line = new Line(ascii(text));
-  line.reset(text.length);
+  line.reset(0, text.length);
   return line;
 }

@@ -35,6 +35,16 @@ export interface Clock {
 }
 export type TimerHandle = unknown;
 
+/**
+ * `TextEncoder.prototype.encodeInto`: every host has one natively (Moddable's `text/encoder` module
+ * on the ESP32, the global on Node and xsnap), but XS has no global TextEncoder, so the core takes it
+ * injected. Copying a command line natively costs XS a flat ~20 operations instead of ~24 per
+ * character (measured, docs/performance.md). Optional: without it the core copies in a loop.
+ */
+export interface TextEncoding {
+  encodeInto(source: string, destination: Uint8Array): unknown;
+}
+
 /** A digital output (PWRKEY, RESET_N, DTR) or input (STATUS), as `embedded:io/digital`. */
 export interface DigitalOut {
   write(value: 0 | 1): void;

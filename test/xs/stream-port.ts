@@ -21,7 +21,8 @@ export class StreamPort implements SerialPort {
     this.events.onReadable(end - start);
   }
   read(into: Uint8Array): number {
-    const n = Math.min(into.length, this.#end - this.#offset);
+    const left = this.#end - this.#offset;
+    const n = into.length < left ? into.length : left;
     into.set(this.#bytes.subarray(this.#offset, this.#offset + n));
     this.#offset += n;
     return n;

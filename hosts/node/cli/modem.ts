@@ -51,6 +51,7 @@ export async function attachModem(serial: { open: OpenSerial }, options: Connect
   const channel = new AtChannel({
     open: serial.open,
     clock: nodeClock,
+    encoder: new TextEncoder(),
     // Closing the port on purpose makes the channel report "closed by caller": not news to the user.
     log: (level, message) => {
       if (!closing) log(level, message);

@@ -32,7 +32,7 @@ host.expose("costs", () => {
   const cme = ascii("\r\n+CME ERROR: 652\r\n");
   const urc = ascii('\r\n+CMTI: "SM",3\r\n');
   const port = new StreamPort();
-  const channel = new AtChannel({ open: port.open, clock: host.clock });
+  const channel = new AtChannel({ open: port.open, clock: host.clock, encoder: host.encoder });
   const short = { line: "AT+CSQ", timeoutMs: 300 };
   const long = { line: 'AT+QSMTPDST=1,1,"alarm@example.com"', timeoutMs: 300 };
   const cmeLine = new Line(ascii("+CME ERROR: 652"));
@@ -61,7 +61,7 @@ host.expose("costs", () => {
       port.deliver(cme);
     }),
     lineInt: each(() => {
-      cmeLine.reset(15);
+      cmeLine.reset(0, 15);
       sink = cmeLine.int(0);
     }),
     atError: each(() => (sink = new AtError("cme", long.line, 652))),

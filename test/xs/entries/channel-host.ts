@@ -19,7 +19,7 @@ export interface CommandSpec {
 }
 
 host.expose("open", (args: XsSerialOptions & { subscribe?: string[] }) => {
-  channel = new AtChannel({ open: host.serial("modem", args), clock: host.clock, log: host.log });
+  channel = new AtChannel({ open: host.serial("modem", args), clock: host.clock, log: host.log, encoder: host.encoder });
   for (const prefix of args.subscribe ?? []) channel.subscribe(prefix, (line) => host.emit("urc", line.text()));
   return true;
 });

@@ -17,7 +17,7 @@ let mailer: Mailer;
 
 /** Opens the port with the given TX window and builds the channel and mailer on it. */
 host.expose("open", (args: { txCapacity: number }) => {
-  channel = new AtChannel({ open: host.serial("modem", { txCapacity: args.txCapacity }), clock: host.clock, log: host.log });
+  channel = new AtChannel({ open: host.serial("modem", { txCapacity: args.txCapacity }), clock: host.clock, log: host.log, encoder: host.encoder });
   mailer = new Mailer({ channel, clock: host.clock, log: host.log, settings: referenceSettings() });
   channel.subscribe("RDY", () => host.emit("rdy", host.clock.now()));
   return true;

@@ -31,7 +31,7 @@ exposeStreamWorkload(host, "framer", stream.bytes, {
 // ---- the AT channel -------------------------------------------------------------------------------
 
 const port = new StreamPort();
-const channel = new AtChannel({ open: port.open, clock: host.clock });
+const channel = new AtChannel({ open: port.open, clock: host.clock, encoder: host.encoder });
 const counts = { submitted: 0, ok: 0, errors: 0, infos: 0, results: 0, urcs: 0, mismatches: 0 };
 channel.subscribe("+QIURC:", () => counts.urcs++);
 const onInfo = () => counts.infos++;

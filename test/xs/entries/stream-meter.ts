@@ -23,7 +23,7 @@ host.expose("setup", (args: { bytes: number }) => {
   });
 
   const port = new StreamPort();
-  const channel = new AtChannel({ open: port.open, clock: host.clock });
+  const channel = new AtChannel({ open: port.open, clock: host.clock, encoder: host.encoder });
   const counts = { ok: 0, errors: 0, mismatches: 0, urcs: 0 };
   channel.subscribe("+QIURC:", () => counts.urcs++);
   const commands = stream.commands.map((spec) => ({
