@@ -25,6 +25,19 @@ test("any chunking of the same byte stream yields the same events", (t) => {
   );
 });
 
+test("with the host's native TextEncoder copying command lines, every scenario gives the same events", (t) => {
+  for (const scenario of scenarios) {
+    t.deepEqual(runScenario(scenario, undefined, new TextEncoder()), scenario.expect, scenario.name);
+  }
+});
+
+test("a URC prefix must have two characters at least (the dispatch compares two bytes before the rest)", (t) => {
+  const channel = new AtChannel({ open: new ScriptedPort(128, true).open, clock: new VirtualClock() });
+  t.throws(() => channel.subscribe("+", () => {}), { instanceOf: RangeError });
+  t.throws(() => channel.subscribe("", () => {}), { instanceOf: RangeError });
+  t.notThrows(() => channel.subscribe("OK", () => {}));
+});
+
 test("byte-at-a-time delivery yields the same events for every scenario", (t) => {
   for (const scenario of scenarios) {
     t.deepEqual(runScenario(scenario, (bytes) => bytes.map((b) => [b])), scenario.expect, scenario.name);

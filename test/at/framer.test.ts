@@ -39,6 +39,59 @@ test("arbitrary bytes in arbitrary pieces: no exception, lines within capacity, 
   );
 });
 
+/** What the framer must do, written the obvious way: a line is a run of bytes between CR/LF (any
+ *  other byte, NUL included, belongs to it); empty lines vanish; a line over LINE_CAPACITY is
+ *  counted, not delivered (also when it never ends); in ACK mode an `A` where a line would start is
+ *  an acknowledgement. */
+function reference(bytes: Uint8Array, ackMode: boolean) {
+  const lines: string[] = [];
+  let overflows = 0;
+  let acks = 0;
+  let current: number[] | undefined; // undefined: between lines
+  for (const b of bytes) {
+    if (b === 13 || b === 10) {
+      if (current) {
+        if (current.length > LINE_CAPACITY) overflows++;
+        else lines.push(String.fromCharCode(...current));
+      }
+      current = undefined;
+      continue;
+    }
+    if (current === undefined) {
+      if (ackMode && b === 0x41) {
+        acks++;
+        continue;
+      }
+      current = [];
+    }
+    current.push(b);
+  }
+  if (current && current.length > LINE_CAPACITY) overflows++;
+  return { lines, overflows, acks };
+}
+
+// Streams rich in what matters to a framer: CR, LF, NUL (the scan's sentinel value), other control
+// bytes, `A`, and runs long enough to cross the 128-byte window and the 256-byte line capacity.
+const framerStream = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(0x0d, 0x0a, 0x00, 0x09, 0x0c, 0x0e, 0x41, 0x3e, 0x4f, 0x4b, 0xff).map((b) => [b]),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 300 })).map(([b, n]) => new Array<number>(n).fill(b)),
+      fc.constantFrom("\r\nOK\r\n", "AT+CSQ\r\r\n", "\r\n+CSQ: 20,99\r\n").map((t) => [...t].map((c) => c.charCodeAt(0))),
+    ),
+    { maxLength: 60 },
+  )
+  .map((parts) => Uint8Array.from(parts.flat()));
+
+test("the framer agrees with the obvious line splitter for any bytes, cut anywhere, in and out of ACK mode", (t) => {
+  fc.assert(
+    fc.property(framerStream, fc.array(fc.nat(6000), { maxLength: 30 }), fc.boolean(), (bytes, cuts, ackMode) => {
+      t.deepEqual(collect(bytes, cuts, ackMode), reference(bytes, ackMode));
+    }),
+    { numRuns: 600 },
+  );
+});
+
 test("a line longer than the buffer is dropped whole and counted once; the next line survives", (t) => {
   const text = "+QFLST: " + "y".repeat(LINE_CAPACITY * 3) + "\r\nOK\r\n";
   const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));

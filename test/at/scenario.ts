@@ -3,6 +3,7 @@
 
 import { AtChannel } from "../../src/at/channel";
 import type { AtCommand, ByteSource } from "../../src/at/types";
+import type { TextEncoding } from "../../src/host/types";
 import { ScriptedPort, VirtualClock, textBytes } from "./fakes";
 
 export interface ScenarioCommand {
@@ -70,11 +71,13 @@ export function chunkerFrom(cuts: number[]): Chunker {
   };
 }
 
-export function runScenario(scenario: Scenario, chunk: Chunker = whole): string[] {
+/** `encoder`: the host's native TextEncoder, as the ESP32, Node and XS hosts pass it; without one the
+ *  channel copies command lines in its own loop. Both must give the same log. */
+export function runScenario(scenario: Scenario, chunk: Chunker = whole, encoder?: TextEncoding): string[] {
   const log: string[] = [];
   const clock = new VirtualClock();
   const port = new ScriptedPort(scenario.window ?? 128, !scenario.manualDrain);
-  const channel = new AtChannel({ open: port.open, clock });
+  const channel = new AtChannel({ open: port.open, clock, encoder });
   for (const prefix of scenario.subscribe ?? []) {
     channel.subscribe(prefix, (line) => log.push(`urc ${line.text()}`));
   }

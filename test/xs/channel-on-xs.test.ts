@@ -29,6 +29,13 @@ scenarios.forEach((scenario, index) => {
   });
 });
 
+test("on XS, with xsnap's native TextEncoder copying command lines, every scenario gives the same events", async (t) => {
+  const xs = await scenarioWorker();
+  for (let index = 0; index < scenarios.length; index++) {
+    t.deepEqual((await xs.call<string[]>("run", { index, encoder: true })).value, scenarios[index].expect, scenarios[index].name);
+  }
+});
+
 test("on XS, byte-at-a-time delivery yields the same events for every scenario", async (t) => {
   const xs = await scenarioWorker();
   for (let index = 0; index < scenarios.length; index++) {

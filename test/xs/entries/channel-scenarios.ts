@@ -9,7 +9,7 @@ const host = xsHost();
 
 
 host.expose("names", () => scenarios.map((s) => s.name));
-host.expose("run", (args: { index: number; bytewise?: boolean; cuts?: number[] }) => {
+host.expose("run", (args: { index: number; bytewise?: boolean; cuts?: number[]; encoder?: boolean }) => {
   const scenario = scenarios[args.index];
   if (!scenario) throw new RangeError(`no scenario ${args.index}`);
   const chunker: Chunker | undefined = args.bytewise
@@ -17,5 +17,5 @@ host.expose("run", (args: { index: number; bytewise?: boolean; cuts?: number[] }
     : args.cuts
       ? chunkerFrom(args.cuts)
       : undefined;
-  return runScenario(scenario, chunker);
+  return runScenario(scenario, chunker, args.encoder ? host.encoder : undefined);
 });
