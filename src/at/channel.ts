@@ -40,7 +40,6 @@ const PLUS3 = ascii("+++");
 
 // What a line is, as onLine classifies it.
 const NOT_A_RESULT = 0;
-const ECHO = 1;
 const RESULT_OK = 2;
 const RESULT_ERROR = 3;
 const RESULT_CME = 4;
@@ -270,11 +269,6 @@ export class AtChannel implements FramerSink {
     const b = line.bytes;
     const s = line.start;
     const e = line.end;
-    const job = this.#job;
-    const state = this.#state;
-    // Between a command's line going out and its final result. (IDLE has no job; AWAIT_URC and
-    // CLOSED are the only states after the command phase ones.)
-    const commandPhase = job !== undefined && state < AWAIT_URC;
     // Sorted by the first byte, so a line is compared only with the few patterns it could be; most
     // lines (information, URCs) start with '+', then OK, then our echo.
     let result = NOT_A_RESULT;
@@ -284,8 +278,8 @@ export class AtChannel implements FramerSink {
           // +CM...: +CME ERROR: or +CMS ERROR: (or an ordinary +CMTI:, +CMGS: ...)
           const c = b[s + 3];
           if (c === 0x45) {
-            if (matchesAt(b, s, e, CME)) result = RESULT_CME;
-          } else if (c === 0x53 && matchesAt(b, s, e, CMS)) result = RESULT_CMS;
+            if (matchesAt(b, s, e, CME, 4)) result = RESULT_CME;
+          } else if (c === 0x53 && matchesAt(b, s, e, CMS, 4)) result = RESULT_CMS;
         }
         break;
       case 0x4f: // O
@@ -293,7 +287,10 @@ export class AtChannel implements FramerSink {
         break;
       case 0x41: // A
       case 0x61: // a
-        if (e - s >= 2 && (b[s + 1] | 0x20) === 0x74) result = ECHO; // our echoed "AT..."
+        if (e - s >= 2 && (b[s + 1] | 0x20) === 0x74) {
+          this.stats.echoes++; // our echoed "AT..."
+          return;
+        }
         break;
       case 0x45: // E
         if (e - s === 5 && matchesAt(b, s, e, ERROR)) result = RESULT_ERROR;
@@ -305,11 +302,12 @@ export class AtChannel implements FramerSink {
         if (e - s === 10 && matchesAt(b, s, e, NO_CARRIER)) result = RESULT_NO_CARRIER;
         break;
     }
+    const job = this.#job;
+    const state = this.#state;
+    // Between a command's line going out and its final result. (IDLE has no job; AWAIT_URC and
+    // CLOSED are the only states after the command phase ones.)
+    const commandPhase = job !== undefined && state < AWAIT_URC;
     if (result !== NOT_A_RESULT) {
-      if (result === ECHO) {
-        this.stats.echoes++;
-        return;
-      }
       if (commandPhase) {
         switch (result) {
           case RESULT_OK:
@@ -333,9 +331,17 @@ export class AtChannel implements FramerSink {
     }
     if (commandPhase) {
       const expect = job!.expect;
-      if (expect !== undefined && expect.length > 0 && matchesAt(b, s, e, expect)) {
-        if (!job!.reported) job!.command.onInfo?.(line);
-        return;
+      if (expect !== undefined) {
+        // matchesAt(), written out: most lines of a command's answer come this way.
+        const n = expect.length;
+        if (n > 0 && n <= e - s) {
+          let i = 0;
+          while (i < n && b[s + i] === expect[i]) i++;
+          if (i === n) {
+            if (!job!.reported) job!.command.onInfo?.(line);
+            return;
+          }
+        }
       }
     } else if (state === AWAIT_URC && matchesAt(b, s, e, job!.urcPrefix!)) {
       if (!job!.reported) job!.command.awaitUrc!.onUrc(line);
@@ -434,7 +440,11 @@ export class AtChannel implements FramerSink {
       } catch (e) {
         return this.#fail("closed", `write failed: ${(e as Error).message}`);
       }
-      if (this.#job === job) this.#arm(command.timeoutMs);
+      if (this.#job !== job) return; // answered from inside write()
+      // #arm(), written out: the deadline counts from the line's last byte.
+      const due = this.#clock.now() + command.timeoutMs;
+      this.#deadline = due;
+      if (this.#timer === undefined || this.#timerDue > due) this.#arm(command.timeoutMs);
       return;
     }
     this.#state = WRITING;

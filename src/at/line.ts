@@ -156,11 +156,12 @@ export class Line implements LineView {
   }
 }
 
-/** True when `bytes[start .. end)` begins with `prefix`. */
-export function matchesAt(bytes: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+/** True when `bytes[start .. end)` begins with `prefix`; the first `known` bytes are taken as
+ *  already compared by the caller. */
+export function matchesAt(bytes: Uint8Array, start: number, end: number, prefix: Uint8Array, known = 0): boolean {
   const n = prefix.length;
   if (n > end - start) return false;
-  for (let i = 0; i < n; i++) if (bytes[start + i] !== prefix[i]) return false;
+  for (let i = known; i < n; i++) if (bytes[start + i] !== prefix[i]) return false;
   return true;
 }
 
