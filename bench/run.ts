@@ -103,10 +103,11 @@ async function main(): Promise<void> {
   });
 
   printTable(rows);
-  console.log(`\nWhere the channel's ${stream.channel} compute on the stream goes (estimated from single operations):`);
+  console.log(`\nWhere the channel's ${stream.channel} compute on the stream goes (marginal costs of single operations x how often the stream needs them):`);
   for (const [part, compute] of Object.entries(breakdown.parts)) {
     console.log(`  ${part.padEnd(18)} ${fixed(compute, 0).padStart(9)}  (${fixed(compute / stream.bytes)} per byte)`);
   }
+  console.log(`  ${"estimate".padEnd(18)} ${fixed(breakdown.estimate, 0).padStart(9)}  (${fixed((100 * breakdown.estimate) / stream.channel, 1)}% of the measured total)`);
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nXS figures deterministic: stream ${stream.deterministic}, email ${c.deterministic}. Bench took ${fixed(seconds)} s.`);
   const results = { generatedBy: "npm run bench", targets: TARGETS, wire, modemOn, xs: { stream, breakdown, mailer }, rows, seconds };
