@@ -72,6 +72,7 @@ export class Framer {
    * by its position.
    */
   received(n: number): void {
+    if (!(n <= FRAMER_WINDOW)) n = FRAMER_WINDOW; // a port that claims more than the window holds
     const b = this.#buffer;
     const sink = this.#sink;
     const line = this.#line;
