@@ -26,6 +26,8 @@
  *   uploadTimeoutResult "partial" (default: +QFUPL: <n>,<cs>) or "error" (+CME ERROR: 421).
  *   simPresent     false: +CPIN? answers +CME ERROR: 10, no registration.
  *   signal         +CSQ once registered ([30, 99]).
+ *   networkTime    {utcMsAtZero, zoneQuarters}: the network time (NITZ) AT+CCLK? shows once registered,
+ *                  UTC ms at scheduler time 0; without it the clock runs from 1980-01-06 since RDY.
  *   onTrace        called with each trace entry (credentials masked).
  *   hostTxFifo / hostRxCapacity  the in-process port's transmit window (128) and receive buffer (4096).
  *
@@ -66,6 +68,7 @@ export interface SimulatorOptions {
   uploadTimeoutResult?: "partial" | "error";
   simPresent?: boolean;
   signal?: [number, number];
+  networkTime?: { utcMsAtZero: number; zoneQuarters?: number };
   onTrace?: (entry: TraceEntry) => void;
   hostTxFifo?: number;
   hostRxCapacity?: number;
@@ -128,6 +131,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     uploadTimeoutResult: options.uploadTimeoutResult ?? "partial",
     simPresent: options.simPresent ?? true,
     signal: options.signal ?? [30, 99],
+    ...(options.networkTime ? { networkTime: { utcMsAtZero: options.networkTime.utcMsAtZero, zoneQuarters: options.networkTime.zoneQuarters ?? 0 } } : {}),
     urcport: options.urcport ?? "usbat",
   });
   modem.uart.hostBaud = baud;

@@ -43,6 +43,9 @@ export interface ModemOptions {
   uploadTimeoutResult: "partial" | "error";
   simPresent: boolean;
   signal: [number, number];
+  /** UTC (ms) when the scheduler reads 0, and the zone, of the network time the modem learns on
+   *  registration; undefined: the network sends none. */
+  networkTime?: { utcMsAtZero: number; zoneQuarters: number };
   /** The saved AT+QURCCFG port; "usbat" is the factory default, so UART URCs need "uart1" or "all". */
   urcport: string;
 }
@@ -398,6 +401,11 @@ export class Modem {
       simPresent: o.simPresent,
       registered: () => this.registered(),
       signal: () => (this.registered() ? o.signal : [99, 99]),
+      networkTime: () =>
+        o.networkTime && this.registered()
+          ? { utcMs: o.networkTime.utcMsAtZero + o.scheduler.now(), zoneQuarters: o.networkTime.zoneQuarters }
+          : undefined,
+      sinceRdyMs: () => Math.max(0, o.scheduler.now() - this.#rdyAt),
       get urcport() {
         return modem.urcport;
       },

@@ -17,6 +17,10 @@ export interface CommandContext {
   registered(): boolean;
   /** +CSQ values now. */
   signal(): [number, number];
+  /** The network's time (NITZ) once registered, when the simulation gives one. */
+  networkTime(): { utcMs: number; zoneQuarters: number } | undefined;
+  /** Milliseconds since RDY (the modem's own clock starts then). */
+  sinceRdyMs(): number;
   urcport: string;
   /** Switches the modem's UART rate (call it after the OK has been queued). */
   setBaud(rate: number): void;

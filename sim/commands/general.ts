@@ -10,6 +10,14 @@ export const IPR_RATES = [
 ];
 const URC_PORTS = ["usbat", "usbmodem", "uart1", "uart2", "all"];
 
+/** `yy/MM/dd,hh:mm:ss±zz`: local time (UTC + zone quarters x 15 min) and the zone, as 27.007 8.15 writes it. */
+export function formatCclk(utcMs: number, zoneQuarters: number): string {
+  const d = new Date(utcMs + zoneQuarters * 15 * 60 * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const zone = `${zoneQuarters < 0 ? "-" : "+"}${two(Math.abs(zoneQuarters))}`;
+  return `${two(d.getUTCFullYear() % 100)}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())},${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}${zone}`;
+}
+
 function simCheck(context: CommandContext): Reply | undefined {
   return context.simPresent ? undefined : cme(10);
 }
@@ -89,6 +97,17 @@ export const generalCommands: CommandTable = {
     context.state.cgatt = n as 0 | 1;
     if (n === 0) context.state.activePdp.clear();
     return ok();
+  },
+  "+CCLK": (command, context) => {
+    // 27.007 8.15. Setting the clock (the write form) is not modelled: nothing here needs it.
+    if (command.form === "test") return ok();
+    if (command.form !== "read") return error();
+    const network = context.networkTime();
+    // Without network time (NITZ) the clock runs from a 1980 default since RDY (a guess: the
+    // manuals seen do not give the EC20's start value; any date before 2024 is "not set" to the driver).
+    const utcMs = network ? network.utcMs : Date.UTC(1980, 0, 6) + context.sinceRdyMs();
+    const zone = network ? network.zoneQuarters : 0;
+    return ok([`+CCLK: "${formatCclk(utcMs, zone)}"`]);
   },
   "+CSQ": (command, context) => {
     if (command.form === "test") return ok(["+CSQ: (0-31,99),(0-7,99)"]);

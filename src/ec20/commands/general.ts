@@ -1,7 +1,8 @@
 // Declarations and typed functions of the general commands the mailer relies on: AT, ATE0, AT+CMEE,
-// SIM and registration state, signal quality, URC port, baud rate, power-down.
+// SIM and registration state, signal quality, the modem's clock, URC port, baud rate, power-down.
 
 import type { LineView } from "../../at/types";
+import { parseModemClock, type ModemClock } from "../clock";
 import { BAUD_RATES } from "../limits";
 import { buildCommand, declare, int } from "./declare";
 import { allInts, execute, queryOne, runCommand } from "./run";
@@ -97,6 +98,13 @@ export const IPR = declare({
   family: "cme", timeoutMs: QUICK_MS, timeoutSource: "QUICK_MS",
 });
 
+/** `AT+CCLK?` -> `+CCLK: "26/12/03,16:00:05+04"` (27.007 8.15: local time, zone in quarter hours).
+ *  A line that is not a real date and time parses as missing (the query then fails). */
+export const CCLK_READ = declare<ModemClock>({
+  name: "+CCLK", form: "read", args: [], family: "cme", timeoutMs: QUICK_MS, timeoutSource: "QUICK_MS",
+  expect: "+CCLK:", parse: (line) => parseModemClock(line.str(0)),
+});
+
 /** `AT+QPOWD=<n>` -> OK, then `POWERED DOWN` within 60 s (facts 4). */
 export const QPOWD = declare({
   name: "+QPOWD", form: "write", args: [int("n", 0, 1)], family: "cme", timeoutMs: QUICK_MS, timeoutSource: "QUICK_MS",
@@ -114,6 +122,8 @@ export const readEpsRegistration = (ch: CommandChannel) => queryOne(ch, CEREG_RE
 export const readAttached = (ch: CommandChannel): Promise<boolean> => queryOne(ch, CGATT_READ);
 export const attachPacketDomain = (ch: CommandChannel) => execute(ch, CGATT_WRITE, [1]);
 export const readSignalQuality = (ch: CommandChannel) => queryOne(ch, CSQ);
+/** The modem's clock in UTC; fails (ModemError) when it reports no valid date and time. */
+export const readModemClock = (ch: CommandChannel): Promise<ModemClock> => queryOne(ch, CCLK_READ);
 export const setUrcPort = (ch: CommandChannel, port: UrcPort) => execute(ch, QURCCFG_WRITE, [port]);
 export const readUrcPort = (ch: CommandChannel): Promise<string> => queryOne(ch, QURCCFG_READ);
 export const setBaudRate = (ch: CommandChannel, rate: number) => execute(ch, IPR, [rate]);
