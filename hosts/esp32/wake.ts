@@ -6,6 +6,7 @@
 import Flash from "flash";
 import Resource from "Resource";
 import Preference from "preference";
+import Time from "time";
 import rawConfig from "mc/config";
 import { Mailer } from "mailer/mailer";
 import { Outbox } from "outbox/outbox";
@@ -108,7 +109,9 @@ export const runWake: RunWake = async (context) => {
   });
   const historyStorage = new StorageRegion(whole, outboxBlocks * whole.blockSize, historyBlocks * whole.blockSize);
 
-  const now = () => Date.now() / 1000; // the RTC keeps counting through deep sleep; 1970 after a power loss
+  // The RTC keeps counting through deep sleep; after a power loss it restarts at 1970 until a wake
+  // that used the modem sets it from the network's time (setClock below).
+  const now = () => Date.now() / 1000;
   const appConfig: AppConfig = {
     deviceName: configText("deviceName", config.sender.name),
     recipients: config.recipients,
@@ -152,6 +155,7 @@ export const runWake: RunWake = async (context) => {
     mailer: link.mailer,
     modem: link.modem,
     now,
+    setClock: (seconds) => Time.set(Math.round(seconds)),
     log,
   });
   log("info", `wake done: ${result.sampled} sampled, ${result.alarmsQueued} alarm(s) queued, ${result.sent} sent, ${result.failed} failed; sleep ${result.sleepS} s`);

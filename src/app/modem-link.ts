@@ -3,6 +3,8 @@
 // restart. The ESP32 host and the fault-matrix rig both use this, so what is tested is what ships.
 
 import type { UrcHandler } from "../at/types";
+import { readModemClock } from "../ec20/commands/general";
+import type { CommandChannel } from "../ec20/commands/run";
 import type { Log } from "../host/types";
 import type { Email } from "../mail/email";
 import type { ModemPower } from "../ec20/power";
@@ -12,7 +14,7 @@ import type { MailSender } from "./send";
 import type { ModemControl } from "./wake";
 
 export interface ModemLinkOptions {
-  channel: { subscribe(prefix: string, handler: UrcHandler): () => void };
+  channel: CommandChannel & { subscribe(prefix: string, handler: UrcHandler): () => void };
   power: ModemPower;
   recovery: ModemRecovery;
   mailer: MailSender;
@@ -38,6 +40,8 @@ export function linkModem(options: ModemLinkOptions): { modem: ModemControl; mai
       restarted = false;
     },
     powerOff: () => power.powerOff(),
+    // AT+CCLK?: the modem's clock, which follows the network's time (NITZ) once it has one.
+    networkTime: async () => (await readModemClock(options.channel)).utcSeconds,
   };
   const mailer: MailSender = {
     send: async (email: Email) => {

@@ -36,6 +36,8 @@ export { APP_CODE_BAD_PAYLOAD, APP_CODE_INVALID_EMAIL, APP_CODE_POWER, type Mail
 export interface ModemControl {
   powerOn(): Promise<void>;
   powerOff(): Promise<void>;
+  /** The time the modem learnt from the network, UTC seconds; undefined when it has none. */
+  networkTime?(): Promise<number | undefined>;
 }
 
 export interface WakeContext {
@@ -50,8 +52,19 @@ export interface WakeContext {
   modem: ModemControl;
   /** Wall-clock time in seconds (RTC or network time): report times, retry times, CSV times. */
   now(): number;
+  /**
+   * Sets the wall clock (the ESP32's RTC). With it, a wake that used the modem asks for the network's
+   * time before powering off and sets the clock when it is off by more than CLOCK_TOLERANCE_S: the
+   * RTC restarts at 1970 after a power loss and would stay there.
+   */
+  setClock?(utcSeconds: number): void;
   log: Log;
 }
+
+/** A clock within this of the network's time is left alone (NITZ itself is given to the second). */
+export const CLOCK_TOLERANCE_S = 2;
+/** Network times before this are a modem clock that was never set, not the network's (2024-01-01Z). */
+export const EARLIEST_NETWORK_TIME = 1_704_067_200;
 
 export interface WakeResult {
   /** Seconds until the next wake: the next sample, report, or outbox retry, whichever is first. */
@@ -187,6 +200,8 @@ export async function runWake(ctx: WakeContext): Promise<WakeResult> {
 
   // 5. Send.
   let holdUntil = -1;
+  /** How far the wall clock was moved by the network's time in this wake (seconds). */
+  let clockJump = 0;
   if (outbox.next(Math.floor(ctx.now()))) {
     result.modemUsed = true;
     try {
@@ -210,6 +225,8 @@ export async function runWake(ctx: WakeContext): Promise<WakeResult> {
             maxAlarmsPerWindow: config.maxAlarmsPerWindow ?? 6, stormWindowS: config.stormWindowS ?? 3600,
           },
         }, result);
+        // Registered by now if any email reached the network: the modem knows the network's time.
+        if (ctx.setClock && ctx.modem.networkTime) clockJump = await syncClock(ctx);
       }
     } finally {
       try {
@@ -227,12 +244,44 @@ export async function runWake(ctx: WakeContext): Promise<WakeResult> {
     if (!(e instanceof OutboxError)) throw e;
     log("warn", `outbox compaction: ${e.message}`);
   }
-  const end = Math.floor(ctx.now());
+  // This wake's schedule (report, samples, retries) is on the clock it started with.
+  const end = Math.floor(ctx.now() - clockJump);
   let wakeAt = Math.min(state.nextReportAt, now + config.samplePeriodS);
   const due = outbox.nextDueAt(end);
   if (due >= 0) wakeAt = Math.min(wakeAt, Math.max(due, holdUntil));
   result.sleepS = Math.max(config.minSleepS ?? 10, wakeAt - end);
   return result;
+}
+
+/**
+ * Sets the wall clock from the network's time when it is off; never fails the wake. Returns how far
+ * the clock moved (seconds, 0 when it was left alone). Reading times already taken in this wake keep
+ * the old clock; the next wake runs on the right one (a schedule left ahead by a clock that went back
+ * is pulled in there, one left behind is simply due).
+ */
+async function syncClock(ctx: WakeContext): Promise<number> {
+  let network: number | undefined;
+  try {
+    network = await ctx.modem.networkTime!();
+  } catch (e) {
+    ctx.log("info", `no network time: ${(e as Error).message}`);
+    return 0;
+  }
+  if (network === undefined || !(network >= EARLIEST_NETWORK_TIME)) {
+    ctx.log("info", "the modem has no network time (NITZ): device clock left as it is");
+    return 0;
+  }
+  const before = ctx.now();
+  if (Math.abs(network - before) <= CLOCK_TOLERANCE_S) return 0;
+  try {
+    ctx.setClock!(network);
+  } catch (e) {
+    ctx.log("warn", `setting the device clock failed: ${(e as Error).message}`);
+    return 0;
+  }
+  const off = Math.round(before - network);
+  ctx.log(Math.abs(off) > 3600 ? "warn" : "info", `device clock set from the network time: it was ${Math.abs(off)} s ${off > 0 ? "ahead" : "behind"}`);
+  return network - before;
 }
 
 /** The first multiple of `period` after `t` (reports fall on whole periods, e.g. full hours UTC). */

@@ -114,6 +114,15 @@ export class FakeModem {
     if (this.failPowerOff) throw new Error("no POWERED DOWN");
     this.probe?.();
   }
+  /** What AT+CCLK? gives, as UTC seconds (undefined: a clock nobody set); an Error fails the query. */
+  network: number | Error | undefined | (() => number) = undefined;
+  timeQueries = 0;
+  async networkTime(): Promise<number | undefined> {
+    this.timeQueries++;
+    if (!this.on) throw new Error("modem is off");
+    if (this.network instanceof Error) throw this.network;
+    return typeof this.network === "function" ? this.network() : this.network;
+  }
 }
 
 export class RamStateStore implements StateStore {
@@ -186,9 +195,13 @@ export class World {
       historyStorage: new StorageRegion(this.storage, OUTBOX_BLOCKS * BLOCK, this.historyBlocks * BLOCK),
       state: this.state, mailer: this.mailer, modem: this.modem,
       now: () => this.now,
+      ...(this.clockSettable ? { setClock: (t: number) => { this.clockSets.push(t); this.now = t; } } : {}),
       log: (level, message) => this.logs.push(`${level} ${message}`),
     };
   }
+  /** The host can set the wall clock (as the ESP32's RTC): the app then syncs it to the network. */
+  clockSettable = false;
+  readonly clockSets: number[] = [];
 
   async wake(): Promise<WakeResult> {
     const ctx = this.boot();

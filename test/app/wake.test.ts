@@ -286,3 +286,81 @@ test("a clock set back (RTC lost) does not postpone reports for years", async (t
   const r = await w.wake();
   t.true(r.sleepS <= 3600, String(r.sleepS));
 });
+
+// ---- the wall clock after a power loss: set from the network's time ------------------------------
+
+const constant = (value: number) => scripted("temp", "C", () => value);
+
+test("after a power loss (RTC at 1970) the first wake that uses the modem sets the clock from the network; later emails carry the right dates and nothing is lost", async (t) => {
+  const w = new World(baseConfig(), [constant(85)], { start: 5 }); // 5 s after 1970: an RTC that lost power
+  w.clockSettable = true;
+  w.modem.network = T0;
+  const first = await w.wake(); // 85 > 80: an alarm is due, so the modem is used
+  t.true(first.modemUsed);
+  t.deepEqual(w.clockSets, [T0]);
+  t.is(w.now, T0);
+  t.true(w.logs.some((l) => /^warn device clock set from the network time: it was \d+ s behind$/.test(l)), w.logs.join("\n"));
+  t.true(first.sleepS >= 10 && first.sleepS <= 600, `sleep ${first.sleepS} s is planned on the clock the wake started with`);
+  t.regex(w.mailer.deliveredEmails[0].body, /Time: 1970-01-01T00:00:05Z/, "an alarm decided before the clock was set keeps its time");
+  w.modem.network = () => w.now; // the network's clock runs on; the device's is right from now on
+  // The next wakes run on the right clock: the report that was due on the 1970 schedule goes out now,
+  // with every reading taken, and the one after falls on the next full hour of the real date.
+  w.now += first.sleepS;
+  await w.wake();
+  const report = w.mailer.deliveredEmails.find((e) => e.kind === "report")!;
+  t.truthy(report, "the report due since 1970 is sent at once");
+  const rows = parseCsv(report.attachments[0].text);
+  t.is(rows.length, 2, "both readings: the one from 1970 and the one after the clock was set");
+  t.is(rows[0].time, 5);
+  t.true(rows[1].time >= T0);
+  for (let i = 0; i < 8; i++) {
+    w.now += 600;
+    await w.wake();
+  }
+  const reports = w.mailer.deliveredEmails.filter((e) => e.kind === "report");
+  t.regex(reports[reports.length - 1].subject, / report 2026-12-03 1[67]:00Z$/);
+  t.deepEqual(w.clockSets, [T0], "set once: the clock stayed within tolerance afterwards");
+});
+
+test("a clock within 2 s of the network's time is left alone; a clock a year ahead is pulled back without sleeping a year", async (t) => {
+  const w = new World(baseConfig(), [constant(85)], { start: T0 });
+  w.clockSettable = true;
+  w.modem.network = T0 + 2;
+  await w.wake();
+  t.deepEqual(w.clockSets, []);
+  const ahead = new World(baseConfig(), [constant(85)], { start: T0 + 365 * 86400 });
+  ahead.clockSettable = true;
+  ahead.modem.network = T0;
+  const r = await ahead.wake();
+  t.deepEqual(ahead.clockSets, [T0]);
+  t.true(r.sleepS <= 600, `slept ${r.sleepS} s`);
+  t.true(ahead.logs.some((l) => /it was 31536000 s ahead$/.test(l)));
+});
+
+test("no network time (no NITZ, a modem clock before 2024, a failed query): the clock is left alone and the wake goes on", async (t) => {
+  for (const network of [undefined, Date.UTC(1980, 0, 6) / 1000 + 40, new Error("+CME ERROR: 3")]) {
+    const w = new World(baseConfig(), [constant(85)], { start: 5 });
+    w.clockSettable = true;
+    w.modem.network = network;
+    const r = await w.wake();
+    t.deepEqual(w.clockSets, [], String(network));
+    t.is(w.modem.timeQueries, 1);
+    t.is(r.sent, 1, "the alarm went out all the same");
+    t.false(w.modem.on, "and the modem was switched off");
+    t.true(w.logs.some((l) => /^info (no network time|the modem has no network time)/.test(l)), w.logs.join("\n"));
+  }
+});
+
+test("the network time is asked for only when the modem was on anyway, and only by a host that can set its clock", async (t) => {
+  const idle = new World(baseConfig(), [constant(20)], { start: T0 + 60 });
+  idle.clockSettable = true;
+  idle.modem.network = T0;
+  await idle.wake(); // nothing due: the modem stays off
+  t.is(idle.modem.powerOns, 0);
+  t.is(idle.modem.timeQueries, 0);
+  const fixed = new World(baseConfig(), [constant(85)], { start: 5 });
+  fixed.modem.network = T0;
+  await fixed.wake();
+  t.is(fixed.modem.powerOns, 1);
+  t.is(fixed.modem.timeQueries, 0, "no setClock: no AT+CCLK? traffic");
+});

@@ -37,6 +37,12 @@ export interface DeviceOptions {
   deliver?: (real: DeliverFn, device: Device) => DeliverFn;
   /** The CA the device trusts (default the one that signed the server's certificate). */
   caPem?: string;
+  /** The device's wall clock at virtual time 0 (default WALL_START_S; e.g. 0 after a power loss). */
+  wallStartS?: number;
+  /** The ESP32 host's setClock: the app may set the wall clock from the modem's network time. */
+  settableClock?: boolean;
+  /** The network time the simulated modem learns on registration (sim option networkTime). */
+  networkTime?: { utcMsAtZero: number; zoneQuarters?: number };
 }
 
 /** A source whose value a scenario sets; starts above the alarm threshold, so wake 1 raises one alarm. */
@@ -106,7 +112,11 @@ export async function startDevice(options: DeviceOptions) {
     timeFactor: 1,
     faults: options.simFaults,
     deliver: track(() => engine),
+    ...(options.networkTime ? { networkTime: options.networkTime } : {}),
   });
+  /** The device's wall clock: its start plus virtual time, moved when the app sets it. */
+  let wallOffsetS = options.wallStartS ?? WALL_START_S;
+  const wallNow = () => wallOffsetS + clock.now() / 1000;
   const pins = simulatorPins(sim, clock);
 
 
@@ -137,7 +147,8 @@ export async function startDevice(options: DeviceOptions) {
       return await drive(
         runWake({
           config: CONFIG, sources: [level], outbox: box, historyStorage, state, mailer: sender, modem,
-          now: () => WALL_START_S + clock.now() / 1000, log,
+          now: wallNow, log,
+          ...(options.settableClock ? { setClock: (t: number) => (wallOffsetS = t - clock.now() / 1000) } : {}),
         }),
       );
     } catch (e) {
@@ -162,6 +173,8 @@ export async function startDevice(options: DeviceOptions) {
       caPem = pem;
     },
     wake,
+    /** The device's wall clock now (seconds). */
+    wallNow,
     /** The ESP32 sleeps `s` seconds (the modem is off; its timers run). */
     async sleep(s: number) {
       await clock.advance(s * 1000);
