@@ -12,7 +12,7 @@ const HELP = `usage: ec20-mail <command> [flags]   (ec20-mail <command> --help f
 
 Commands:
   send     send one email through the EC20 (attachments streamed from files)
-  doctor   check the modem step by step: port, AT, SIM, registration, signal, PDP, DNS, TLS, login
+  doctor   check the modem step by step: port, AT, SIM, registration, signal, time, PDP, DNS, TLS, login
   run      run the telemetry/alarm app (wake cycles) with the outbox in a file
   sim      start the EC20 simulator on a pseudo-terminal with a local SMTP server
 

@@ -10,15 +10,30 @@ test("a healthy modem passes every step, the test email included", async (t) => 
   try {
     const run = await runCli(["doctor", ...rig.flags], { EC20_SMTP_PASSWORD: PASSWORD });
     t.is(run.code, 0, run.stdout + run.stderr);
-    for (const label of ["serial port", "AT", "SIM", "registration", "signal", "PDP context", "DNS lookup", "connection", "TLS", "login", "delivery"]) {
+    for (const label of ["serial port", "AT", "SIM", "registration", "signal", "network time", "PDP context", "DNS lookup", "connection", "TLS", "login", "delivery"]) {
       t.is(verdictOf(run.stdout, label), "PASS", `${label}\n${run.stdout}`);
     }
     t.regex(run.stdout, /\+CSQ: 30,99 = -53 dBm/);
+    t.regex(run.stdout, /\[PASS\] network time +\+CCLK: 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(UTC\+00:00\): the modem has the network's time/);
     t.regex(run.stdout, /IP \d+\.\d+\.\d+\.\d+/);
     t.notRegex(run.stdout, /\[FAIL\]|\[WARN\]/);
     t.regex(run.stdout, /verdict: every check passed/);
     t.is(rig.fixture.messages.length, 1);
     t.deepEqual(rig.fixture.messages[0].envelope.rcptTo, ["sensor7@example.test"], "the test email goes to the sender");
+  } finally {
+    await rig.close();
+  }
+});
+
+test("a network that sends no time: a warning with the reason and what it costs, and the rest of the checks go on", async (t) => {
+  const rig = await startSimRig({ nitz: false });
+  try {
+    const run = await runCli(["doctor", ...rig.flags], { EC20_SMTP_PASSWORD: PASSWORD });
+    t.is(run.code, 0, run.stdout + run.stderr);
+    t.is(verdictOf(run.stdout, "network time"), "WARN");
+    t.regex(run.stdout, /\+CCLK: 1980-01-06T\d\d:\d\d:\d\dZ: not set by the network/);
+    t.regex(run.stdout, /hint: a device that loses power keeps 1970 dates until the modem has the network's time/);
+    t.is(verdictOf(run.stdout, "delivery"), "PASS");
   } finally {
     await rig.close();
   }

@@ -20,13 +20,14 @@ export interface SimRig {
   close(): Promise<void>;
 }
 
-export async function startSimRig(options: { mode?: SmtpFixtureMode; faults?: Fault[]; simPresent?: boolean; smtpFaults?: SmtpFaults } = {}): Promise<SimRig> {
+export async function startSimRig(options: { mode?: SmtpFixtureMode; faults?: Fault[]; simPresent?: boolean; smtpFaults?: SmtpFaults; nitz?: boolean } = {}): Promise<SimRig> {
   const mode = options.mode ?? "tls";
   const fixture = await startSmtpFixture({ mode, user: "sensor", password: PASSWORD, ...(options.smtpFaults ? { faults: options.smtpFaults } : {}) });
   const sim = createSimulator({
     scheduler: realScheduler, timeFactor: 0.05, urcport: "uart1",
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.simPresent === false ? { simPresent: false } : {}),
+    ...(options.nitz === false ? {} : { networkTime: { utcMsAtZero: Date.now() - realScheduler.now() } }),
   });
   const pty = await sim.attachPty();
   sim.powerOn();

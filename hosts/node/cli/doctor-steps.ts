@@ -5,9 +5,10 @@
 import { isIP } from "node:net";
 import type { CommandChannel } from "../../../src/ec20/commands/run";
 import {
-  attachPacketDomain, readAttached, readEpsRegistration, readPsRegistration, readSignalQuality, readSimState,
+  attachPacketDomain, readAttached, readEpsRegistration, readModemClock, readPsRegistration, readSignalQuality, readSimState,
   type Registration,
 } from "../../../src/ec20/commands/general";
+import { EARLIEST_NETWORK_TIME } from "../../../src/app/wake";
 import {
   activatePdp, configurePdp, listActiveContexts, readDnsServers, readPdpConfig, type PdpSettings,
 } from "../../../src/ec20/commands/pdp";
@@ -102,6 +103,22 @@ export async function checkSignal(ch: CommandChannel): Promise<StepResult> {
     return { verdict: "WARN", detail: `${text} (weak)`, hint: "expect slow uploads and retries: move or improve the antenna (below -93 dBm)" };
   } catch (error) {
     return failed(error, "AT+CSQ failed", "the module did not report signal quality", EXIT.NETWORK);
+  }
+}
+
+/** AT+CCLK?: whether the modem has the network's time, which a device sets its clock from after a power loss. */
+export async function checkNetworkTime(ch: CommandChannel): Promise<StepResult> {
+  const hint = "a device that loses power keeps 1970 dates until the modem has the network's time: it needs NITZ from the network and the modem's automatic update on (AT+CTZU=1)";
+  try {
+    const clock = await readModemClock(ch);
+    const utc = new Date(clock.utcSeconds * 1000).toISOString().replace(".000Z", "Z");
+    const q = Math.abs(clock.zoneQuarters);
+    const zone = `UTC${clock.zoneQuarters < 0 ? "-" : "+"}${String(Math.floor(q / 4)).padStart(2, "0")}:${String((q % 4) * 15).padStart(2, "0")}`;
+    if (clock.utcSeconds >= EARLIEST_NETWORK_TIME) return { verdict: "PASS", detail: `+CCLK: ${utc} (${zone}): the modem has the network's time` };
+    return { verdict: "WARN", detail: `+CCLK: ${utc}: not set by the network`, hint };
+  } catch (error) {
+    if (!(error instanceof ModemError)) throw error;
+    return { verdict: "WARN", detail: "AT+CCLK? gave no usable time", meaning: meaningOf(error), hint };
   }
 }
 

@@ -1,7 +1,8 @@
 // `ec20-mail doctor`: checks the path of an email step by step and prints a verdict (PASS, WARN,
 // FAIL, SKIP) with the evidence and a hint for each: the serial port, AT, SIM, registration, signal,
-// the PDP context, then DNS, TLS and login through a real test email to the sender's own address
-// (the EC20's SMTP client has no "connect only" command, so sending is the only end-to-end check).
+// the network time (AT+CCLK?), the PDP context, then DNS, TLS and login through a real test email to
+// the sender's own address (the EC20's SMTP client has no "connect only" command, so sending is the
+// only end-to-end check).
 // Exits 0 when nothing failed, else with the exit code of the first failed step.
 
 import type { AtChannel } from "../../../src/at/channel";
@@ -9,7 +10,7 @@ import { Mailer } from "../../../src/mailer/mailer";
 import type { MailerSettings, SendResult } from "../../../src/mailer/types";
 import { nodeClock } from "../clock";
 import {
-  checkPdp, checkRegistration, checkSignal, checkSim, isIpAddress, meaningOf, readDns, type StepResult, type Verdict,
+  checkNetworkTime, checkPdp, checkRegistration, checkSignal, checkSim, isIpAddress, meaningOf, readDns, type StepResult, type Verdict,
 } from "./doctor-steps";
 import { CliError, EXIT, exitCodeOfModemError } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -90,6 +91,7 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     if (show("SIM", await checkSim(ch, waitMs)) === "FAIL") return finish();
     if (show("registration", await checkRegistration(ch, waitMs)) === "FAIL") return finish();
     show("signal", await checkSignal(ch));
+    show("network time", await checkNetworkTime(ch));
     if (show("PDP context", await checkPdp(ch, pdp)) === "FAIL") return finish();
     const dns = await readDns(ch, pdp.contextId);
     show("DNS servers", dns.servers !== undefined

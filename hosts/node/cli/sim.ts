@@ -20,6 +20,7 @@ export const SIM_OPTIONS = {
   "time-factor": { type: "string" },
   fault: { type: "string", multiple: true },
   "no-sim-card": { type: "boolean" },
+  "no-nitz": { type: "boolean" },
   rssi: { type: "string" },
   "reject-auth": { type: "boolean" },
   trace: { type: "boolean" },
@@ -27,14 +28,15 @@ export const SIM_OPTIONS = {
 } as const;
 
 export const SIM_HELP = `usage: ec20-mail sim [--mailbox DIR] [--smtp-mode tls|starttls|plain] [--user NAME]
-                     [--time-factor 0.1] [--fault SPEC]... [--no-sim-card] [--rssi 0-31|99]
+                     [--time-factor 0.1] [--fault SPEC]... [--no-sim-card] [--no-nitz] [--rssi 0-31|99]
                      [--reject-auth] [--trace]
 
 Starts the EC20 simulator on a pseudo-terminal and a local SMTP server on 127.0.0.1 that requires
 AUTH (account --user, default "sensor"; password from EC20_SMTP_PASSWORD or --password-file, else
 the test default "s3cret") and stores each message in --mailbox DIR (default: a new temporary
 folder). In tls/starttls mode the server's certificate is signed by sim/test-certs/ca.pem
-(TEST ONLY). Runs until Ctrl-C.
+(TEST ONLY). The simulated network gives this computer's time on registration (AT+CCLK? shows it);
+--no-nitz: it gives none, and the modem's clock keeps its 1980 default. Runs until Ctrl-C.
 
 Fault specs (repeatable), as in sim/faults.ts:
   error:QIACT#1          bare ERROR on the 1st AT+QIACT      error:QSMTPPUT#1=652   +CME ERROR: 652
@@ -79,6 +81,8 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
     urcport: "uart1",
     simPresent: values["no-sim-card"] !== true,
     signal: [rssi, 99],
+    // The network gives this computer's time on registration (NITZ), unless --no-nitz.
+    ...(values["no-nitz"] ? {} : { networkTime: { utcMsAtZero: Date.now() - realScheduler.now() } }),
     ...(values.trace ? { onTrace: (e) => io.err(`${e.direction === "tx" ? "sim>>" : "sim<<"} ${e.text}\n`) } : {}),
   });
   const pty = await sim.attachPty();
