@@ -1,13 +1,14 @@
 // Starts the EC20 simulator for people: on a pseudo-terminal (prints its path) and/or over TCP,
 // with real timers. Usage:
 //   node --import tsx sim/cli.ts --pty [--tcp 7020] [--baud 115200] [--time-factor 0.01]
-//        [--smtp host:port] [--fault spec]... [--urcport uart1] [--trace]
+//        [--smtp host:port] [--fault spec]... [--urcport uart1] [--no-nitz] [--trace]
+// The simulated network gives this computer's time on registration (AT+CCLK?) unless --no-nitz.
 // Fault specs are listed in sim/faults.ts (parseFault), e.g. --fault error:QSMTPPUT#1=652.
 import { parseArgs } from "node:util";
 import { createSimulator, parseFault, realScheduler } from "./index";
 
 const usage = `usage: node --import tsx sim/cli.ts --pty [--tcp PORT] [--baud 115200] [--time-factor 1]
-       [--smtp host:port] [--fault SPEC]... [--urcport usbat|uart1|all] [--trace]`;
+       [--smtp host:port] [--fault SPEC]... [--urcport usbat|uart1|all] [--no-nitz] [--trace]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     fault: { type: "string", multiple: true, default: [] },
     urcport: { type: "string", default: "uart1" },
     trace: { type: "boolean", default: false },
+    "no-nitz": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -55,6 +57,7 @@ const sim = createSimulator({
   timeFactor,
   faults,
   urcport: values.urcport,
+  ...(values["no-nitz"] ? {} : { networkTime: { utcMsAtZero: Date.now() - realScheduler.now() } }),
   ...(smtpRedirect ? { smtpRedirect } : {}),
   ...(values.trace ? { onTrace: (e) => process.stderr.write(`${e.direction === "tx" ? ">>" : "<<"} ${e.text}\n`) } : {}),
 });
