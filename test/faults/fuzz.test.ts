@@ -6,11 +6,12 @@ import test from "ava";
 import fc from "fast-check";
 import { AtChannel, QUEUE_CAPACITY } from "../../src/at/channel";
 import { LINE_CAPACITY } from "../../src/at/framer";
-import { ArgumentError } from "../../src/ec20/commands/declare";
-import { configurePdp, type PdpSettings } from "../../src/ec20/commands/pdp";
+import { ArgumentError, buildCommand } from "../../src/ec20/commands/declare";
+import { configurePdp, QICSGP_WRITE, type PdpSettings } from "../../src/ec20/commands/pdp";
 import type { AtCommand } from "../../src/at/types";
 import { ScriptedPort, VirtualClock } from "../at/fakes";
 import { parseAtLine } from "../ec20/parse-at-line";
+import { echoesSecret } from "../security/echo";
 
 const LIMITS = { interruptAfterTimeLimit: 8_000 } as const;
 const CR = 0x0d;
@@ -130,7 +131,16 @@ test("PDP settings: every accepted APN and credential parses back exactly from i
           if (!(e instanceof ArgumentError)) throw e;
           refused++;
           t.is(sent.length, 0, "nothing sent for a refused value");
-          if (input.password.length > 3) t.false(e.message.includes(input.password), "the error does not echo the password");
+          const messageFor = (password: string) => {
+            try {
+              // configurePdp's arguments, built synchronously (the same validation, no channel).
+              buildCommand(QICSGP_WRITE, [input.contextId, 1, input.apn, input.username, password, input.authentication]);
+              return "";
+            } catch (other) {
+              return (other as Error).message;
+            }
+          };
+          t.false(echoesSecret(input.password, e.message, messageFor), "the error does not echo the password");
           return;
         }
         accepted++;
