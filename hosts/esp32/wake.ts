@@ -1,7 +1,8 @@
 // The hand-off between the ESP32 host and the application: main.ts calls `runWake` once per wake with
 // the channel and power control; this module builds the app's world around them (outbox and readings
 // history in the "storage" flash partition, app state in NVS, the mailer, a simulated source until a
-// real sensor driver exists) and runs src/app's wake. It leaves how long to sleep in `context.sleepMs`.
+// real sensor is wired in (README "A real sensor": SensorSource over an ECMA-419 driver) and runs
+// src/app's wake. It leaves how long to sleep in `context.sleepMs`.
 
 import Flash from "flash";
 import Resource from "Resource";
@@ -93,7 +94,7 @@ function configText(key: string, fallback: string): string {
 /**
  * Keys the app reads from mc/config beyond DeviceConfig (defaults in brackets): deviceName [senderName],
  * samplePeriod [reportPeriod], alarmAbove [30], alarmHysteresis [1], historyBlocks [a quarter of the
- * partition]. The source is simulated (demoBase [20] +- 5 daily) until a sensor driver replaces it.
+ * partition]. The source is simulated (demoBase [20] +- 5 daily) until a SensorSource replaces it.
  */
 export const runWake: RunWake = async (context) => {
   const { config, log } = context;
