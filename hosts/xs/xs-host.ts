@@ -1,7 +1,7 @@
 // The XS test host, running inside the xsnap worker: a virtual Clock whose time Node moves, serial
 // ports whose bytes come from and go to Node, a Log that forwards to Node, and the dispatcher that
 // lets Node call functions a test entry exposes. A test entry builds the core under test with these
-// (e.g. `new AtChannel({ open: host.serial("modem"), clock: host.clock, log: host.log })`).
+// (e.g. `new AtChannel({ open: host.serial("modem"), clock: host.clock, log: host.log, encoder: host.encoder })`).
 
 import type { Clock, Log, LogLevel, OpenSerial, SerialEvents, SerialPort, TextEncoding, TimerHandle } from "../../src/host/types";
 import { decodeMessage, encodeMessage, type CallHeader, type OutHeader, type ReplyHeader } from "./wire";
