@@ -60,13 +60,6 @@ test("on XS, any chunking of the same byte stream yields the same events", async
 
 // ---- the channel on the XS host's port and clock, driven from Node -------------------------------
 
-interface Done {
-  line: string;
-  ok: boolean;
-  kind?: string;
-  code?: number;
-  elapsedMs: number;
-}
 
 async function channelOnXs(
   options: { txCapacity?: number; subscribe?: string[] },

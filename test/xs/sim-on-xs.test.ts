@@ -6,14 +6,8 @@ import test from "ava";
 import { createSimulator, VirtualClock } from "../../sim/index";
 import { advanceTogether, PortBridge } from "../../hosts/xs/port-link";
 import { XsWorker } from "../../hosts/xs/worker";
+import type { CommandDone } from "./entries/channel-host";
 
-interface Done {
-  line: string;
-  ok: boolean;
-  kind?: string;
-  code?: number;
-  elapsedMs: number;
-}
 
 async function onSimulator(run: (ctx: { xs: XsWorker; clock: VirtualClock; events: { name: string; value: any }[]; until: (done: () => boolean, limitMs?: number) => Promise<void> }) => Promise<void>) {
   const clock = new VirtualClock();
@@ -35,7 +29,7 @@ async function onSimulator(run: (ctx: { xs: XsWorker; clock: VirtualClock; event
   await xs.close();
 }
 
-const doneOf = (events: { name: string; value: any }[], line: string): Done | undefined =>
+const doneOf = (events: { name: string; value: any }[], line: string): CommandDone | undefined =>
   events.find((e) => e.name === "done" && e.value.line === line)?.value;
 
 test("XS channel + simulator: RDY after power-up, then AT, ATI and AT+CSQ with echo on", async (t) => {

@@ -6,6 +6,15 @@ import { AtChannel } from "../../../src/at/channel";
 import type { AtCommand } from "../../../src/at/types";
 import { xsHost, type XsSerialOptions } from "../../../hosts/xs/xs-host";
 
+/** The "done" event: how a submitted command ended, as the caller saw it (read by the Node tests). */
+export interface CommandDone {
+  line: string;
+  ok: boolean;
+  kind?: string;
+  code?: number;
+  elapsedMs: number;
+}
+
 const host = xsHost();
 let channel: AtChannel | undefined;
 
@@ -51,15 +60,10 @@ host.expose("submit", (spec: CommandSpec) => {
   if (spec.awaitUrc) {
     command.awaitUrc = { ...spec.awaitUrc, onUrc: (line) => host.emit("result", line.text()) };
   }
-  channel.submit(command, (error) =>
-    host.emit("done", {
-      line: spec.line,
-      ok: !error,
-      kind: error?.kind,
-      code: error?.code,
-      elapsedMs: host.clock.now() - at,
-    }),
-  );
+  channel.submit(command, (error) => {
+    const done: CommandDone = { line: spec.line, ok: !error, kind: error?.kind, code: error?.code, elapsedMs: host.clock.now() - at };
+    host.emit("done", done);
+  });
   return true;
 });
 
