@@ -113,6 +113,7 @@ export class Framer {
       if (discarding) discarding = false; // the end of a line that overflowed
       else if (p - s > LINE_CAPACITY) sink.onOverflow();
       else {
+        // line.reset(s, p), written out: this runs once per received line.
         line.start = s;
         line.end = p;
         line.fields = -1;
