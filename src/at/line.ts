@@ -45,11 +45,6 @@ export class Line implements LineView {
     return matchesAt(this.bytes, this.start, this.end, prefix);
   }
 
-  /** True when the line is exactly `word` (e.g. OK). */
-  equals(word: Uint8Array): boolean {
-    return word.length === this.end - this.start && matchesAt(this.bytes, this.start, this.end, word);
-  }
-
   fieldCount(): number {
     if (this.fields < 0) this.#splitFields();
     return this.fields;
